@@ -1,0 +1,5 @@
+"""Data: sources of stories, tokenizers, the token cache, and the LightningDataModule that ties them together."""
+
+from tinystories.data.datamodule import StoryDataModule
+
+__all__ = ["StoryDataModule"]

@@ -1,0 +1,158 @@
+"""StoryDataModule: source -> tokenizer -> token cache -> windows -> per-rank order, as a LightningDataModule.
+
+`prepare_data` (once per node) trains or loads the tokenizer and tokenizes the corpus into the cache; `setup` (every
+rank) only opens what is cached. The tokenizer decides the model's vocabulary: the LightningModule asks this module
+for `vocab_size` when it builds the network.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import lightning as L
+import numpy as np
+from torch.utils.data import DataLoader
+
+from tinystories.data.cache import build_token_cache, cache_key, load_token_cache
+from tinystories.data.tokenizer import TextTokenizer
+from tinystories.data.windows import TokenWindows, WindowOrder
+from tinystories.errors import ConfigError, DataError
+
+
+def repair_mojibake(story: str) -> str:
+    """Undo the encoding damage in the released files (`â€™` for `’`, ...); ASCII stories need no look."""
+    if story.isascii():
+        return story
+    import ftfy
+
+    return ftfy.fix_text(story)
+
+
+class StoryDataModule(L.LightningDataModule):
+    def __init__(
+        self,
+        source,
+        tokenizer,
+        seq_len: int = 256,
+        batch_size: int = 32,
+        num_workers: int = 0,
+        pin_memory: bool = False,
+        cache_dir: str = ".cache/tinystories",
+        run_dir: str | None = None,
+        seed: int = 1337,
+        repair_encoding: bool = True,
+    ) -> None:
+        super().__init__()
+        if seq_len < 1 or batch_size < 1:
+            raise ConfigError(f"data.seq_len ({seq_len}) and data.batch_size ({batch_size}) must be positive")
+        self.source, self.tokenizer_spec = source, tokenizer
+        self.seq_len, self.batch_size = seq_len, batch_size
+        self.num_workers, self.pin_memory = num_workers, pin_memory
+        self.cache_dir = Path(os.path.expanduser(cache_dir))
+        self.run_dir = Path(run_dir) if run_dir else None
+        self.seed, self.repair_encoding = seed, repair_encoding
+        self.tokenizer: TextTokenizer | None = None
+        self.tokens: dict[str, np.ndarray] = {}
+        self.meta: dict = {}
+
+    # --- what the rest of the run asks for -------------------------------------------------------------------
+    @property
+    def vocab_size(self) -> int:
+        self._require_setup()
+        return self.tokenizer.vocab_size
+
+    @property
+    def val_bytes_per_token(self) -> float:
+        """Bytes of UTF-8 text per token of the validation split, to turn nats per token into bits per byte."""
+        self._require_setup()
+        return self.meta["val"]["bytes"] / self.meta["val"]["tokens"]
+
+    def _require_setup(self) -> None:
+        if self.tokenizer is None:
+            raise RuntimeError("StoryDataModule.setup() has not run yet")
+
+    # --- preparing -------------------------------------------------------------------------------------------
+    def stories(self, split: str) -> Iterator[str]:
+        stories = self.source.stories(split)
+        return map(repair_mojibake, stories) if self.repair_encoding else stories
+
+    def _tokenizer_dir(self) -> Path:
+        data = self.source.fingerprint() if self.tokenizer_spec.depends_on_data() else None
+        return self.cache_dir / "tokenizers" / cache_key(self.tokenizer_spec.fingerprint(), data, self.repair_encoding)
+
+    def _tokens_dir(self, tokenizer: TextTokenizer) -> Path:
+        key = cache_key(self.source.fingerprint(), tokenizer.fingerprint(), self.repair_encoding)
+        return self.cache_dir / "tokens" / key
+
+    def prepare_data(self) -> None:
+        tok_dir = self._tokenizer_dir()
+        if not (tok_dir / "tokenizer.json").exists():
+            print(f"Building tokenizer from {self.source.describe()} -> {tok_dir}")
+            self.tokenizer_spec.build(lambda: self.stories("train")).save(tok_dir)
+        tokenizer = TextTokenizer.load(tok_dir)
+        tokens_dir = self._tokens_dir(tokenizer)
+        if not (tokens_dir / "meta.json").exists():
+            print(f"Tokenizing {self.source.describe()} -> {tokens_dir}")
+            build_token_cache(tokens_dir, tokenizer, self.stories, self.source.describe())
+
+    def setup(self, stage: str | None = None) -> None:
+        if self.tokenizer is not None:
+            return
+        tok_dir = self._tokenizer_dir()
+        if not (tok_dir / "tokenizer.json").exists():
+            self.prepare_data()  # used outside a Trainer, e.g. by evaluation scripts and tests
+        tokenizer = TextTokenizer.load(tok_dir)
+        tokens_dir = self._tokens_dir(tokenizer)
+        if not (tokens_dir / "meta.json").exists():
+            self.prepare_data()
+        self.tokens, self.meta = load_token_cache(tokens_dir)
+        for split, arr in self.tokens.items():
+            if len(arr) < self.seq_len + 1:
+                raise DataError(
+                    f"the {split} split has {len(arr)} tokens, fewer than one window of data.seq_len+1="
+                    f"{self.seq_len + 1}; use more data or a smaller data.seq_len"
+                )
+        self.tokenizer = tokenizer
+        if self.run_dir is not None and (self.trainer is None or self.trainer.is_global_zero):
+            tokenizer.save(self.run_dir / "tokenizer")
+
+    # --- loading ---------------------------------------------------------------------------------------------
+    def _rank(self) -> tuple[int, int]:
+        return (self.trainer.global_rank, self.trainer.world_size) if self.trainer else (0, 1)
+
+    def train_dataloader(self) -> DataLoader:
+        windows = TokenWindows(self.tokens["train"], self.seq_len)
+        rank, world = self._rank()
+        if self.trainer is not None:
+            if self.trainer.max_steps is None or self.trainer.max_steps < 0:
+                raise ConfigError("set the training length: trainer.max_steps=N or max_tokens=N")
+            per_step = self.trainer.accumulate_grad_batches * self.batch_size
+            num_samples, start = self.trainer.max_steps * per_step, self.trainer.global_step * per_step
+        else:
+            num_samples, start = len(windows) // world, 0
+        if len(windows) // world < self.batch_size:
+            raise DataError(
+                f"the training split has {len(windows)} windows of {self.seq_len} tokens, too few for a batch of "
+                f"{self.batch_size} on each of {world} ranks; use more data or lower data.batch_size/seq_len"
+            )
+        order = WindowOrder(len(windows), num_samples, self.seed, rank, world, start, shuffle=True)
+        return self._loader(windows, order)
+
+    def val_dataloader(self) -> DataLoader:
+        windows = TokenWindows(self.tokens["val"], self.seq_len)
+        rank, world = self._rank()
+        order = WindowOrder(len(windows), len(windows) // world, self.seed, rank, world, shuffle=False)
+        return self._loader(windows, order, drop_last=False)
+
+    def _loader(self, windows: TokenWindows, order: WindowOrder, drop_last: bool = True) -> DataLoader:
+        return DataLoader(
+            windows,
+            batch_size=self.batch_size,
+            sampler=order,
+            drop_last=drop_last,
+            num_workers=self.num_workers,
+            pin_memory=self.pin_memory,
+            persistent_workers=self.num_workers > 0,
+        )

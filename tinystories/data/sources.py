@@ -1,0 +1,228 @@
+"""Where stories come from: the Hugging Face hub, local files in the released formats, or the built-in generator.
+
+A source yields plain story strings per split ("train", "val") and has a fingerprint: a string that changes
+whenever the stories would, so the token cache knows when to rebuild without reading the data.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from tinystories.errors import DataError
+
+EOT = "<|endoftext|>"
+SPLITS = ("train", "val")
+TEXT_SUFFIXES = (".txt",)
+JSON_SUFFIXES = (".json", ".jsonl")
+
+
+def read_released_txt(path: Path) -> Iterator[str]:
+    """Stories from a file in the released `.txt` format: each story followed by a line `<|endoftext|>`."""
+    lines: list[str] = []
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip() == EOT:
+                    story = "".join(lines).strip()
+                    if story:
+                        yield story
+                    lines = []
+                else:
+                    lines.append(line)
+    except UnicodeDecodeError as e:
+        raise DataError(
+            f"{path} is not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start} of a chunk). "
+            f"Convert it first, e.g. `iconv -f latin1 -t utf-8 {path} > fixed.txt`, and point the data path at that."
+        ) from None
+    story = "".join(lines).strip()
+    if story:
+        yield story
+
+
+def read_json_records(paths: list[Path], text_field: str | None) -> Iterator[str]:
+    """Stories from `.jsonl`/`.json` files (records, or a JSON array of records as in `TinyStories_all_data`)."""
+    import datasets
+
+    try:
+        ds = datasets.load_dataset("json", data_files=[str(p) for p in paths], split="train")
+    except Exception as e:  # datasets wraps decode errors in several exception types
+        if "utf-8" in str(e).lower() or isinstance(e.__cause__, UnicodeDecodeError):
+            raise DataError(f"{', '.join(map(str, paths))}: not UTF-8 JSON. Convert the files to UTF-8.") from None
+        raise DataError(f"could not read {', '.join(map(str, paths))} as JSON records: {e}") from None
+    field = text_field or next((f for f in ("text", "story") if f in ds.column_names), None)
+    if field not in ds.column_names:
+        raise DataError(
+            f"{paths[0]} has no field {field or 'text/story'!r} (fields: {', '.join(ds.column_names)}); "
+            f"name the text field with data.source.text_field=NAME"
+        )
+    for batch in ds.iter(batch_size=1000):
+        yield from (s for s in batch[field] if s)
+
+
+def in_holdout(story: str, fraction: float) -> bool:
+    """A deterministic, order-free assignment of a story to the held-out validation share."""
+    return zlib.crc32(story.encode("utf-8")) % 10_000 < fraction * 10_000
+
+
+def holdout(stories: Iterable[str], split: str, fraction: float) -> Iterator[str]:
+    want_val = split == "val"
+    return (s for s in stories if in_holdout(s, fraction) == want_val)
+
+
+def _expand(paths: str | list[str] | None) -> list[Path]:
+    if paths is None:
+        return []
+    out: list[Path] = []
+    for p in [paths] if isinstance(paths, str) else list(paths):
+        p = os.path.expanduser(str(p))
+        matches = sorted(glob.glob(p)) if glob.has_magic(p) else [p]
+        if not matches or not Path(matches[0]).exists():
+            raise DataError(
+                f"data path {p} does not exist. Point data.source.train_path (and data.source.val_path) at the "
+                f"released TinyStories files (.txt, .json or .jsonl), e.g. data.source.train_path=/data/TinyStories-train.txt"
+            )
+        for m in map(Path, matches):
+            if m.is_dir():
+                out += sorted(f for f in m.iterdir() if f.suffix in TEXT_SUFFIXES + JSON_SUFFIXES)
+            else:
+                out.append(m)
+    return out
+
+
+def _read_files(files: list[Path], text_field: str | None) -> Iterator[str]:
+    bad = [f for f in files if f.suffix not in TEXT_SUFFIXES + JSON_SUFFIXES]
+    if bad:
+        raise DataError(f"{bad[0]}: unsupported file type; use the released .txt format, .json or .jsonl")
+    for f in files:
+        if f.suffix in TEXT_SUFFIXES:
+            yield from read_released_txt(f)
+    json_files = [f for f in files if f.suffix in JSON_SUFFIXES]
+    if json_files:
+        yield from read_json_records(json_files, text_field)
+
+
+class LocalSource:
+    """Local files: one path, a glob, a folder, or a list of them per split.
+
+    Without `val_path`, a fixed `val_fraction` of the training stories (chosen by hash) is held out.
+    """
+
+    def __init__(
+        self,
+        train_path: str | list[str],
+        val_path: str | list[str] | None = None,
+        text_field: str | None = None,
+        val_fraction: float = 0.01,
+    ) -> None:
+        self.train_files = _expand(train_path)
+        self.val_files = _expand(val_path)
+        if not self.train_files:
+            raise DataError(f"no data files found at {train_path}; set data.source.train_path to your files")
+        self.text_field = text_field
+        self.val_fraction = val_fraction
+
+    def fingerprint(self) -> str:
+        stats = [(str(f.resolve()), f.stat().st_size, f.stat().st_mtime_ns) for f in self.train_files + self.val_files]
+        return f"local:{stats}:{self.text_field}:{self.val_fraction if not self.val_files else ''}"
+
+    def describe(self) -> str:
+        return f"local files {', '.join(map(str, self.train_files[:3]))}{' ...' if len(self.train_files) > 3 else ''}"
+
+    def stories(self, split: str) -> Iterator[str]:
+        if self.val_files:
+            return _read_files(self.train_files if split == "train" else self.val_files, self.text_field)
+        return holdout(_read_files(self.train_files, self.text_field), split, self.val_fraction)
+
+
+class HubSource:
+    """A dataset on the Hugging Face hub, by default `roneneldan/TinyStories`.
+
+    `data_files` picks files within the dataset repo per split (e.g. the `TinyStoriesV2-GPT4-*.txt` files); `.txt`
+    files are read in the released format, anything else through `datasets`.
+    """
+
+    def __init__(
+        self,
+        name: str = "roneneldan/TinyStories",
+        config: str | None = None,
+        train_split: str = "train",
+        val_split: str | None = "validation",
+        text_field: str = "text",
+        data_files: dict[str, str] | None = None,
+        revision: str | None = None,
+        val_fraction: float = 0.01,
+    ) -> None:
+        self.name, self.config, self.revision = name, config, revision
+        self.splits = {"train": train_split, "val": val_split}
+        self.text_field = text_field
+        self.data_files = dict(data_files) if data_files else None
+        self.val_fraction = val_fraction
+
+    def fingerprint(self) -> str:
+        return f"hub:{self.name}:{self.config}:{self.splits}:{self.data_files}:{self.revision}:{self.text_field}"
+
+    def describe(self) -> str:
+        return f"hub dataset {self.name}"
+
+    def _unreachable(self, e: Exception) -> DataError:
+        return DataError(
+            f"could not load {self.name!r} from the Hugging Face hub ({type(e).__name__}: {str(e).splitlines()[0]}). "
+            f"If this machine is offline, download the released files elsewhere and train on local copies: "
+            f"python train.py data=local data.source.train_path=/path/TinyStories-train.txt "
+            f"data.source.val_path=/path/TinyStories-valid.txt"
+        )
+
+    def _split_stories(self, split: str) -> Iterator[str]:
+        if self.data_files:
+            filename = self.data_files.get(split)
+            if filename is None:
+                raise DataError(f"data.source.data_files has no entry for split {split!r}")
+            try:
+                from huggingface_hub import hf_hub_download
+
+                path = hf_hub_download(self.name, filename, repo_type="dataset", revision=self.revision)
+            except Exception as e:
+                raise self._unreachable(e) from None
+            return _read_files([Path(path)], self.text_field)
+        import datasets
+
+        try:
+            ds = datasets.load_dataset(self.name, self.config, split=self.splits[split], revision=self.revision)
+        except Exception as e:
+            raise self._unreachable(e) from None
+        if self.text_field not in ds.column_names:
+            raise DataError(f"{self.name} has no field {self.text_field!r} (fields: {', '.join(ds.column_names)})")
+        return (s for batch in ds.iter(batch_size=1000) for s in batch[self.text_field] if s)
+
+    def stories(self, split: str) -> Iterator[str]:
+        has_val = self.splits["val"] is not None or (self.data_files and "val" in self.data_files)
+        if has_val:
+            return self._split_stories(split)
+        return holdout(self._split_stories("train"), split, self.val_fraction)
+
+
+class BuiltinSource:
+    """Stories from the built-in generator (`tinystories.synth`): no network, always the same for a seed."""
+
+    def __init__(self, n_train: int = 20_000, n_val: int = 500, seed: int = 0) -> None:
+        self.n_train, self.n_val, self.seed = n_train, n_val, seed
+
+    def fingerprint(self) -> str:
+        from tinystories.synth import VERSION
+
+        return f"builtin:v{VERSION}:{self.n_train}:{self.n_val}:{self.seed}"
+
+    def describe(self) -> str:
+        return f"built-in generator ({self.n_train} train stories)"
+
+    def stories(self, split: str) -> Iterator[str]:
+        from tinystories.synth import generate_stories
+
+        if split == "train":
+            return generate_stories(self.n_train, self.seed)
+        # A separate stream, so validation stories are new draws rather than a prefix of the training ones.
+        return generate_stories(self.n_val, self.seed + 1_000_003)

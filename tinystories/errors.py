@@ -1,0 +1,14 @@
+"""Errors a user can fix. train.py prints their message alone (no traceback) and exits non-zero, so each message
+must say what is wrong and how to fix it."""
+
+
+class TinyStoriesError(Exception):
+    """Base class of every error caused by input the user can change."""
+
+
+class ConfigError(TinyStoriesError):
+    """A config value is missing, out of range, or inconsistent with another."""
+
+
+class DataError(TinyStoriesError):
+    """A data source or tokenizer cannot be read or is unusable."""

@@ -1,0 +1,42 @@
+"""The W&B logger, online when this machine has W&B credentials and offline otherwise.
+
+Offline is decided before wandb starts, so a run never stops at a login prompt and never waits on a network it
+does not have; the run can be uploaded later with `wandb sync`.
+"""
+
+from __future__ import annotations
+
+import netrc
+import os
+from pathlib import Path
+from urllib.parse import urlparse
+
+from lightning.pytorch.loggers import WandbLogger
+from lightning.pytorch.utilities import rank_zero_info
+
+
+def has_wandb_credentials() -> bool:
+    if os.environ.get("WANDB_API_KEY"):
+        return True
+    host = urlparse(os.environ.get("WANDB_BASE_URL", "https://api.wandb.ai")).hostname or "api.wandb.ai"
+    path = Path(os.environ.get("NETRC", Path.home() / ".netrc"))
+    try:
+        return path.is_file() and netrc.netrc(path).authenticators(host) is not None
+    except (netrc.NetrcParseError, OSError):
+        return False
+
+
+def wandb_logger(save_dir: str, offline: bool | None = None, **kwargs) -> WandbLogger:
+    """A `WandbLogger`; `offline=None` means: offline unless credentials are configured (or WANDB_MODE says)."""
+    mode = os.environ.get("WANDB_MODE")
+    if offline is None:
+        offline = mode in ("offline", "dryrun") or (mode != "online" and not has_wandb_credentials())
+    Path(save_dir).mkdir(parents=True, exist_ok=True)
+    if offline and mode not in ("offline", "dryrun"):
+        rank_zero_info(
+            f"W&B: no credentials found, logging offline under {save_dir}/wandb. "
+            f"Upload later with `wandb sync {save_dir}/wandb/offline-run-*` (after `wandb login`)."
+        )
+    if kwargs.get("id"):
+        kwargs.setdefault("resume", "allow")
+    return WandbLogger(save_dir=save_dir, offline=offline, **kwargs)

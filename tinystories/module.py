@@ -1,0 +1,207 @@
+"""LanguageModel: the training step, optimizer, LR schedule, logged metrics and generation around a Transformer.
+
+The network is built in `configure_model`, once the data module has its tokenizer, because the tokenizer's
+vocabulary decides the embedding size. The vocabulary size is then kept in the hyperparameters, so a checkpoint
+rebuilds the same network on its own.
+"""
+
+from __future__ import annotations
+
+import math
+
+import lightning as L
+import torch
+import torch.nn.functional as F
+from lightning.pytorch.utilities import rank_zero_info
+
+from tinystories.errors import ConfigError
+from tinystories.model import ModelConfig, Transformer
+
+
+class LanguageModel(L.LightningModule):
+    def __init__(
+        self,
+        model: dict,
+        vocab_size: int | None = None,
+        lr: float = 3e-3,
+        min_lr: float = 3e-4,
+        warmup_steps: int = 100,
+        weight_decay: float = 0.1,
+        betas: tuple[float, float] = (0.9, 0.95),
+        eps: float = 1e-8,
+        compile: bool = False,
+    ) -> None:
+        super().__init__()
+        self.save_hyperparameters(logger=False)  # train.py logs the whole resolved config instead
+        self.model: Transformer | None = None
+        self.tokens_seen = 0
+        self._val_sum: torch.Tensor | None = None
+        self._val_count = 0
+        if vocab_size is not None:
+            self._build(vocab_size)
+
+    # --- the network ------------------------------------------------------------------------------------------
+    def _build(self, vocab_size: int) -> None:
+        try:
+            cfg = ModelConfig(**{**dict(self.hparams.model), "vocab_size": vocab_size})
+        except (TypeError, ValueError) as e:
+            raise ConfigError(f"bad model config: {e}") from None
+        self.model = Transformer(cfg)
+        self.hparams.vocab_size = vocab_size
+        # The compiled wrapper is kept outside the module tree, so state-dict keys stay free of `_orig_mod.`.
+        self.__dict__["_net"] = torch.compile(self.model) if self.hparams.compile else self.model
+
+    def configure_model(self) -> None:
+        datamodule = getattr(self.trainer, "datamodule", None)
+        if datamodule is None:
+            if self.model is None:
+                raise ConfigError("LanguageModel needs vocab_size, or a datamodule that provides it")
+            return
+        vocab = datamodule.vocab_size
+        if self.model is None:
+            self._build(vocab)
+        elif self.model.cfg.vocab_size != vocab:
+            raise ConfigError(
+                f"the model has a {self.model.cfg.vocab_size}-token vocabulary but the tokenizer has {vocab}: "
+                f"use the tokenizer the model was trained with"
+            )
+        if datamodule.seq_len > self.model.cfg.max_seq_len:
+            raise ConfigError(
+                f"data.seq_len={datamodule.seq_len} is larger than the model's positions "
+                f"(model.max_seq_len={self.model.cfg.max_seq_len}); lower data.seq_len or raise model.max_seq_len"
+            )
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        return self._net(idx)
+
+    def num_params(self, non_embedding: bool = False) -> int:
+        return self.model.num_params(non_embedding)
+
+    # --- training ---------------------------------------------------------------------------------------------
+    def _loss(self, batch: torch.Tensor) -> torch.Tensor:
+        x, y = batch[:, :-1], batch[:, 1:]
+        logits = self(x)
+        return F.cross_entropy(logits.float().reshape(-1, logits.size(-1)), y.reshape(-1))
+
+    def on_fit_start(self) -> None:
+        counts = {"params/total": self.num_params(), "params/non_embedding": self.num_params(non_embedding=True)}
+        rank_zero_info(
+            f"Model: {self.model.cfg.family}, {counts['params/total']:,} parameters "
+            f"({counts['params/non_embedding']:,} non-embedding), vocab {self.model.cfg.vocab_size}"
+        )
+        for logger in self.loggers:
+            logger.log_hyperparams(counts)
+
+    def is_log_step(self) -> bool:
+        """True on the optimizer steps whose metrics the loggers receive; only then is a host sync worth it."""
+        return self.trainer.global_step % self.trainer.log_every_n_steps == 0
+
+    def training_step(self, batch: torch.Tensor, batch_idx: int) -> torch.Tensor:
+        loss = self._loss(batch)
+        self.tokens_seen += (batch.shape[0] * (batch.shape[1] - 1)) * self.trainer.world_size
+        self.log("train/loss", loss, prog_bar=True)
+        return loss
+
+    def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
+        if self.is_log_step():
+            grads = [p.grad for p in self.parameters() if p.grad is not None]
+            self.log("train/grad_norm", torch.linalg.vector_norm(torch.stack([g.norm() for g in grads])))
+            self.log("lr", optimizer.param_groups[0]["lr"])
+
+    def on_validation_epoch_start(self) -> None:
+        self._val_sum, self._val_count = torch.zeros((), device=self.device, dtype=torch.float64), 0
+
+    def validation_step(self, batch: torch.Tensor, batch_idx: int) -> None:
+        self._val_sum += self._loss(batch).double() * batch.shape[0]
+        self._val_count += batch.shape[0]
+
+    def on_validation_epoch_end(self) -> None:
+        total = torch.stack([self._val_sum, self._val_sum.new_tensor(self._val_count)])
+        total = self.trainer.strategy.reduce(total, reduce_op="sum")
+        loss = (total[0] / total[1].clamp(min=1)).float()
+        self.log("val/loss", loss, prog_bar=True)
+        self.log("val/ppl", loss.exp())
+        datamodule = getattr(self.trainer, "datamodule", None)
+        if datamodule is not None:
+            self.log("val/bpb", loss / math.log(2) / datamodule.val_bytes_per_token)
+
+    def configure_optimizers(self):
+        hp = self.hparams
+        decay = [p for p in self.parameters() if p.requires_grad and p.dim() >= 2]
+        no_decay = [p for p in self.parameters() if p.requires_grad and p.dim() < 2]
+        optimizer = torch.optim.AdamW(
+            [{"params": decay, "weight_decay": hp.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
+            lr=hp.lr,
+            betas=tuple(hp.betas),
+            eps=hp.eps,
+            fused=self.device.type == "cuda",
+        )
+        total, warmup, floor = max(1, self.trainer.max_steps), hp.warmup_steps, hp.min_lr / hp.lr
+
+        def schedule(step: int) -> float:
+            if step < warmup:
+                return (step + 1) / warmup
+            progress = min(1.0, (step - warmup) / max(1, total - warmup))
+            return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+        return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
+
+    # --- checkpoints ------------------------------------------------------------------------------------------
+    def on_save_checkpoint(self, checkpoint: dict) -> None:
+        checkpoint["tokens_seen"] = self.tokens_seen
+
+    def on_load_checkpoint(self, checkpoint: dict) -> None:
+        theirs = checkpoint.get("hyper_parameters", {}).get("vocab_size")
+        ours = self.model.cfg.vocab_size if self.model is not None else None
+        if theirs is not None and ours is not None and theirs != ours:
+            raise ConfigError(
+                f"the checkpoint's model has a {theirs}-token vocabulary, but the configured tokenizer has {ours}. "
+                f"Resume with the tokenizer of the original run (saved in its run dir: "
+                f"tokenizer=file tokenizer.name_or_path=RUN_DIR/tokenizer/tokenizer.json)"
+            )
+        self.tokens_seen = checkpoint.get("tokens_seen", 0)
+
+    # --- generation -------------------------------------------------------------------------------------------
+    @torch.no_grad()
+    def generate(
+        self,
+        prompt_ids: torch.Tensor,
+        max_new_tokens: int = 200,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        eot_id: int | None = None,
+    ) -> torch.Tensor:
+        """Sample continuations of `prompt_ids` (time,) or (batch, time); a row stops once it emits `eot_id`.
+
+        Returns only the new tokens, (batch, new), padded with `eot_id` after a row has stopped.
+        """
+        was_training = self.training
+        self.eval()
+        idx = prompt_ids.to(self.device).view(-1, prompt_ids.shape[-1]).long()
+        done = torch.zeros(idx.shape[0], dtype=torch.bool, device=self.device)
+        start = idx.shape[1]
+        for _ in range(max_new_tokens):
+            logits = self.model(idx[:, -self.model.cfg.max_seq_len :])[:, -1, :].float()
+            if temperature <= 0:
+                nxt = logits.argmax(-1, keepdim=True)
+            else:
+                logits = logits / temperature
+                if top_k is not None and top_k < logits.size(-1):
+                    kth = torch.topk(logits, top_k).values[:, -1:]
+                    logits = logits.masked_fill(logits < kth, float("-inf"))
+                if top_p is not None and top_p < 1.0:
+                    sorted_logits, order = torch.sort(logits, descending=True)
+                    cum = sorted_logits.softmax(-1).cumsum(-1)
+                    drop = cum - sorted_logits.softmax(-1) > top_p  # keep the smallest set reaching top_p
+                    logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
+                nxt = torch.multinomial(logits.softmax(-1), 1)
+            if eot_id is not None:
+                nxt = nxt.masked_fill(done[:, None], eot_id)
+                done |= nxt[:, 0] == eot_id
+            idx = torch.cat([idx, nxt], dim=1)
+            if eot_id is not None and bool(done.all()):
+                break
+        self.train(was_training)
+        return idx[:, start:]

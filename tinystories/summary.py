@@ -1,0 +1,30 @@
+"""The one-screen summary printed at the end of a run."""
+
+from __future__ import annotations
+
+import math
+
+
+def format_summary(
+    *,
+    params: int,
+    non_embedding: int,
+    tokens_seen: int,
+    val_loss: float,
+    tokens_per_s: float,
+    run_dir: str,
+    last_ckpt: str | None,
+    best_ckpt: str | None,
+) -> str:
+    rows = [
+        ("parameters", f"{params:,} ({non_embedding:,} non-embedding)"),
+        ("tokens seen", f"{tokens_seen:,}"),
+        ("val loss", f"{val_loss:.4f} (perplexity {math.exp(min(val_loss, 50)):.2f})"),
+        ("tokens/s", f"{tokens_per_s:,.0f}"),
+        ("run dir", run_dir),
+        ("last checkpoint", last_ckpt or "-"),
+        ("best checkpoint", best_ckpt or "-"),
+    ]
+    width = max(len(k) for k, _ in rows)
+    line = "=" * 72
+    return "\n".join([line, "Run summary", *(f"  {k:<{width}}  {v}" for k, v in rows), line])

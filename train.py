@@ -1,0 +1,83 @@
+"""Train a TinyStories language model: python train.py [group=choice ...] [key=value ...]
+
+Composes the config (conf/train.yaml), instantiates the data module, the LightningModule, loggers, callbacks and
+Trainer from it, fits, validates, and prints a summary. Returns the final validation loss for Hydra sweepers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import hydra
+import lightning as L
+from hydra.utils import instantiate
+from lightning.pytorch.callbacks import ModelCheckpoint
+from lightning.pytorch.utilities import rank_zero_only
+from omegaconf import DictConfig, OmegaConf, open_dict
+
+from tinystories.callbacks import Throughput, TokenBudget
+from tinystories.config import register_resolvers
+from tinystories.errors import TinyStoriesError
+from tinystories.resume import resolve_ckpt_path, wandb_run_id
+from tinystories.summary import format_summary
+
+register_resolvers()
+
+
+@rank_zero_only
+def save_config(cfg: DictConfig, run_dir: Path) -> None:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    OmegaConf.save(cfg, run_dir / "config.yaml", resolve=True)
+
+
+def train(cfg: DictConfig) -> float:
+    L.seed_everything(cfg.seed, workers=True)
+    run_dir = Path(cfg.paths.output_dir)
+    ckpt_path = resolve_ckpt_path(cfg.ckpt_path, run_dir / "checkpoints")
+    if "wandb" in (cfg.get("logger") or {}) and ckpt_path and not cfg.logger.wandb.id:
+        with open_dict(cfg):
+            cfg.logger.wandb.id = wandb_run_id(ckpt_path)
+    save_config(cfg, run_dir)
+
+    datamodule = instantiate(cfg.data)
+    module = instantiate(cfg.module, _convert_="all")
+    loggers = list(instantiate(cfg.get("logger") or {}).values())
+    callbacks = [
+        TokenBudget(cfg.global_batch_tokens, cfg.max_tokens, cfg.val_every_steps),
+        *instantiate(cfg.get("callbacks") or {}).values(),
+    ]
+    trainer = instantiate(cfg.trainer, logger=loggers or False, callbacks=callbacks)
+    for logger in loggers:
+        logger.log_hyperparams(OmegaConf.to_container(cfg, resolve=True))
+
+    trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
+    val_loss = float(trainer.validate(module, datamodule=datamodule, verbose=False)[0]["val/loss"])
+
+    checkpoint = next((c for c in trainer.callbacks if isinstance(c, ModelCheckpoint)), None)
+    throughput = next((c for c in trainer.callbacks if isinstance(c, Throughput)), None)
+    if trainer.is_global_zero:
+        print(
+            format_summary(
+                params=module.num_params(),
+                non_embedding=module.num_params(non_embedding=True),
+                tokens_seen=module.tokens_seen,
+                val_loss=val_loss,
+                tokens_per_s=throughput.tokens_per_s if throughput else 0.0,
+                run_dir=str(run_dir),
+                last_ckpt=checkpoint.last_model_path if checkpoint else None,
+                best_ckpt=checkpoint.best_model_path if checkpoint else None,
+            )
+        )
+    return val_loss
+
+
+@hydra.main(version_base="1.3", config_path="conf", config_name="train")
+def main(cfg: DictConfig) -> float:
+    try:
+        return train(cfg)
+    except TinyStoriesError as e:
+        raise SystemExit(f"error: {e}") from None
+
+
+if __name__ == "__main__":
+    main()
