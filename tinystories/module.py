@@ -92,9 +92,10 @@ class LanguageModel(L.LightningModule):
         for logger in self.loggers:
             logger.log_hyperparams(counts)
 
-    def is_log_step(self) -> bool:
-        """True on the optimizer steps whose metrics the loggers receive; only then is a host sync worth it."""
-        return self.trainer.global_step % self.trainer.log_every_n_steps == 0
+    def is_log_step(self, before_step: bool = False) -> bool:
+        """True on the optimizer steps whose metrics the loggers receive; only then is a host sync worth it.
+        `before_step`: asked before the optimizer step in progress is counted in `global_step`."""
+        return (self.trainer.global_step + before_step) % self.trainer.log_every_n_steps == 0
 
     def training_step(self, batch: torch.Tensor, batch_idx: int) -> torch.Tensor:
         loss = self._loss(batch)
@@ -103,7 +104,7 @@ class LanguageModel(L.LightningModule):
         return loss
 
     def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
-        if self.is_log_step():
+        if self.is_log_step(before_step=True):
             grads = [p.grad for p in self.parameters() if p.grad is not None]
             self.log("train/grad_norm", torch.linalg.vector_norm(torch.stack([g.norm() for g in grads])))
             self.log("lr", optimizer.param_groups[0]["lr"])

@@ -22,12 +22,13 @@ from tinystories.errors import ConfigError, DataError
 
 
 def repair_mojibake(story: str) -> str:
-    """Undo the encoding damage in the released files (`â€™` for `’`, ...); ASCII stories need no look."""
+    """Undo the encoding damage in the released files (`â€™` for `’`, ...); ASCII stories need no look.
+    Only the encoding is repaired: curly quotes and other characters the authors chose stay as they are."""
     if story.isascii():
         return story
     import ftfy
 
-    return ftfy.fix_text(story)
+    return ftfy.fix_text(story, uncurl_quotes=False)
 
 
 class StoryDataModule(L.LightningDataModule):

@@ -23,21 +23,22 @@ JSON_SUFFIXES = (".json", ".jsonl")
 def read_released_txt(path: Path) -> Iterator[str]:
     """Stories from a file in the released `.txt` format: each story followed by a line `<|endoftext|>`."""
     lines: list[str] = []
-    try:
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if line.strip() == EOT:
-                    story = "".join(lines).strip()
-                    if story:
-                        yield story
-                    lines = []
-                else:
-                    lines.append(line)
-    except UnicodeDecodeError as e:
-        raise DataError(
-            f"{path} is not UTF-8 text (byte {e.object[e.start]:#04x} at offset {e.start} of a chunk). "
-            f"Convert it first, e.g. `iconv -f latin1 -t utf-8 {path} > fixed.txt`, and point the data path at that."
-        ) from None
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise DataError(
+                    f"{path} is not UTF-8 text (line {number}: byte {raw[e.start]:#04x}). Convert it first, e.g. "
+                    f"`iconv -f latin1 -t utf-8 {path} > fixed.txt`, and point the data path at the result."
+                ) from None
+            if line.strip() == EOT:
+                story = "".join(lines).strip()
+                if story:
+                    yield story
+                lines = []
+            else:
+                lines.append(line)
     story = "".join(lines).strip()
     if story:
         yield story

@@ -1,0 +1,60 @@
+"""Shared fixtures. Tests run offline: W&B writes offline run files, and the Hugging Face hub is unreachable."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ["WANDB_MODE"] = "offline"
+os.environ["WANDB_SILENT"] = "true"
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import pytest  # noqa: E402
+from hydra import compose, initialize_config_dir  # noqa: E402
+from hydra.core.hydra_config import HydraConfig  # noqa: E402
+from omegaconf import DictConfig, open_dict  # noqa: E402
+
+from tinystories.config import register_resolvers  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_SAMPLE = ROOT.parent / "shared" / "data" / "tinystories-valid-sample.txt"
+
+register_resolvers()
+
+
+@pytest.fixture
+def shared_sample() -> Path:
+    """The real TinyStories validation sample in ../shared/data, or a skip where that folder is absent."""
+    if not SHARED_SAMPLE.exists():
+        pytest.skip(f"{SHARED_SAMPLE} is not here")
+    return SHARED_SAMPLE
+
+
+def compose_train(tmp_path: Path, overrides: list[str] = ()) -> DictConfig:
+    """conf/train.yaml composed through Hydra's compose API, with the run dir and cache under `tmp_path`."""
+    with initialize_config_dir(str(ROOT / "conf"), version_base="1.3"):
+        cfg = compose("train", overrides=list(overrides), return_hydra_config=True)
+    HydraConfig.instance().set_config(cfg)
+    with open_dict(cfg):
+        cfg.paths.output_dir = str(tmp_path / "run")
+        cfg.paths.cache_dir = str(tmp_path / "cache")
+        del cfg["hydra"]
+    return cfg
+
+
+def run_train(run_dir: Path, cache_dir: Path, *overrides: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    """`python train.py` as a user runs it, in a subprocess."""
+    cmd = [sys.executable, str(ROOT / "train.py"), f"hydra.run.dir={run_dir}", f"paths.cache_dir={cache_dir}"]
+    return subprocess.run(
+        [*cmd, *overrides], cwd=run_dir.parent, capture_output=True, text=True, timeout=timeout, env=os.environ.copy()
+    )
+
+
+@pytest.fixture(scope="session")
+def smoke_cache(tmp_path_factory) -> Path:
+    """One token cache shared by the subprocess runs of the smoke experiment."""
+    return tmp_path_factory.mktemp("cache")

@@ -1,0 +1,154 @@
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tinystories.data import StoryDataModule
+from tinystories.data.sources import BuiltinSource, HubSource, LocalSource, read_released_txt
+from tinystories.data.tokenizer import TrainBPE
+from tinystories.data.windows import TokenWindows, WindowOrder
+from tinystories.errors import DataError
+
+
+def released_txt(path: Path, stories: list[str]) -> Path:
+    path.write_text("".join(f"{s}\n<|endoftext|>\n" for s in stories), encoding="utf-8")
+    return path
+
+
+def datamodule(tmp_path: Path, source, vocab: int = 300, **kw) -> StoryDataModule:
+    return StoryDataModule(source, TrainBPE(vocab), seq_len=32, batch_size=4, cache_dir=str(tmp_path / "cache"), **kw)
+
+
+# --- windows and their order ---------------------------------------------------------------------------------
+def test_windows_cover_the_data() -> None:
+    tokens = np.arange(1001, dtype=np.uint16)
+    windows = TokenWindows(tokens, seq_len=10)
+    assert len(windows) == 100
+    seen = np.concatenate([windows[i][:-1].numpy() for i in range(len(windows))])
+    assert np.array_equal(seen, tokens[:1000])  # every token is an input once; the last only a target
+    assert windows[3].tolist() == list(range(30, 41))  # seq_len + 1 tokens: inputs and shifted targets
+
+
+def test_rank_shares_are_disjoint_and_cover_an_epoch() -> None:
+    shares = [list(WindowOrder(103, num_samples=51, seed=7, rank=r, world_size=2)) for r in range(2)]
+    assert not set(shares[0]) & set(shares[1])
+    assert len(set(shares[0]) | set(shares[1])) == 102  # 103 windows over 2 ranks: one left out this epoch
+
+
+def test_order_is_a_function_of_seed_and_epoch() -> None:
+    a = list(WindowOrder(50, num_samples=150, seed=1))
+    assert a == list(WindowOrder(50, num_samples=150, seed=1))
+    assert a != list(WindowOrder(50, num_samples=150, seed=2))
+    epochs = [a[i : i + 50] for i in range(0, 150, 50)]
+    assert all(sorted(e) == list(range(50)) for e in epochs)  # each data epoch is a permutation
+    assert epochs[0] != epochs[1]
+
+
+def test_resuming_mid_stream_gives_the_same_next_indices() -> None:
+    full = list(WindowOrder(37, num_samples=100, seed=3, rank=1, world_size=2))
+    for start in (0, 5, 18, 19, 60):
+        resumed = WindowOrder(37, num_samples=100, seed=3, rank=1, world_size=2, start=start)
+        assert len(resumed) == 100  # the run's length, as the trainer counts it
+        assert list(resumed) == full[start:]
+
+
+# --- sources -------------------------------------------------------------------------------------------------
+def test_released_txt_format(shared_sample: Path) -> None:
+    stories = list(read_released_txt(shared_sample))
+    assert len(stories) == 291
+    assert stories[0].startswith("Once upon a time, in a big forest, there lived a rhinoceros named Roxy.")
+    assert all("<|endoftext|>" not in s and s == s.strip() for s in stories)
+
+
+def test_local_source_holds_out_validation(tmp_path: Path, shared_sample: Path) -> None:
+    dm = datamodule(tmp_path, LocalSource(str(shared_sample), val_fraction=0.1))
+    dm.setup()
+    assert dm.meta["val"]["stories"] > 10 and dm.meta["train"]["stories"] > 200
+    assert dm.meta["val"]["stories"] + dm.meta["train"]["stories"] == 291
+    tokens = dm.tokens["train"]
+    first = dm.tokenizer.decode(tokens[: int(np.argmax(tokens == dm.tokenizer.eot_id))].tolist())
+    assert first in list(read_released_txt(shared_sample))
+
+
+def test_mojibake_is_repaired(tmp_path: Path) -> None:
+    path = released_txt(tmp_path / "damaged.txt", ["Tom didnâ€™t want to go. â€œNo!â€\x9d he said."] * 20)
+    dm = datamodule(tmp_path, LocalSource(str(path), val_path=str(path)))
+    story = next(dm.stories("train"))
+    assert story == "Tom didn’t want to go. “No!” he said."
+    raw = datamodule(tmp_path, LocalSource(str(path), val_path=str(path)), repair_encoding=False)
+    assert "â€™" in next(raw.stories("train"))
+
+
+def test_json_formats(tmp_path: Path) -> None:
+    records = [{"story": f"Story number {i}.", "summary": "x"} for i in range(5)]
+    (tmp_path / "all_data.json").write_text(json.dumps(records))  # TinyStories_all_data: a JSON array
+    (tmp_path / "lines.jsonl").write_text("".join(json.dumps({"text": f"Line {i}."}) + "\n" for i in range(3)))
+    assert list(LocalSource(str(tmp_path / "all_data.json"), val_path=str(tmp_path / "all_data.json")).stories("train"))[
+        :2
+    ] == ["Story number 0.", "Story number 1."]
+    assert list(LocalSource(str(tmp_path / "lines.jsonl"), val_fraction=0.0).stories("train")) == [
+        "Line 0.", "Line 1.", "Line 2."
+    ]
+
+
+# --- the token cache -----------------------------------------------------------------------------------------
+def test_token_cache_is_reused_and_rebuilt_when_the_tokenizer_changes(tmp_path: Path) -> None:
+    source = BuiltinSource(n_train=300, n_val=30)
+    first = datamodule(tmp_path, source)
+    first.setup()
+    cached = sorted((tmp_path / "cache" / "tokens").iterdir())
+    assert len(cached) == 1
+    stamp = (cached[0] / "train.bin").stat().st_mtime_ns
+
+    again = datamodule(tmp_path, source)
+    again.setup()
+    assert sorted((tmp_path / "cache" / "tokens").iterdir()) == cached
+    assert (cached[0] / "train.bin").stat().st_mtime_ns == stamp  # read, not rewritten
+    assert np.array_equal(again.tokens["train"], first.tokens["train"])
+
+    other = datamodule(tmp_path, source, vocab=400)
+    other.setup()
+    assert len(list((tmp_path / "cache" / "tokens").iterdir())) == 2
+    assert other.vocab_size == 400
+    assert not [p for p in (tmp_path / "cache").rglob(".*")]  # no temporary entries left
+
+
+def test_tokens_are_stories_joined_by_end_of_text(tmp_path: Path) -> None:
+    dm = datamodule(tmp_path, BuiltinSource(n_train=20, n_val=5))
+    dm.setup()
+    tokens = dm.tokens["train"]
+    assert tokens.dtype == np.uint16 and tokens[-1] == dm.tokenizer.eot_id
+    assert int((tokens == dm.tokenizer.eot_id).sum()) == 20
+    first = tokens[: int(np.argmax(tokens == dm.tokenizer.eot_id))]
+    assert dm.tokenizer.decode(first.tolist()) == next(dm.stories("train"))
+    assert dm.val_bytes_per_token > 1.5
+
+
+# --- bad input -----------------------------------------------------------------------------------------------
+def test_missing_path(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"data path .*nowhere.txt does not exist. Point data.source.train_path"):
+        LocalSource(str(tmp_path / "nowhere.txt"))
+
+
+def test_empty_corpus_leaves_no_cache(tmp_path: Path) -> None:
+    path = released_txt(tmp_path / "empty.txt", [])
+    path.write_text("<|endoftext|>\n\n<|endoftext|>\n")
+    dm = StoryDataModule(
+        LocalSource(str(path), val_path=str(path)), TrainBPE(300), cache_dir=str(tmp_path / "cache")
+    )
+    with pytest.raises(DataError, match="is empty: no stories found"):
+        dm.setup()
+    assert not list((tmp_path / "cache" / "tokens").glob("*"))
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("Zoë went to the café.\n<|endoftext|>\n".encode("latin-1"))
+    with pytest.raises(DataError, match=r"latin1.txt is not UTF-8 text \(line 1: byte 0xeb\).*iconv -f latin1"):
+        list(LocalSource(str(path)).stories("train"))
+
+
+def test_hub_unreachable_offline_points_at_local_files() -> None:
+    with pytest.raises(DataError, match="could not load 'roneneldan/TinyStories'.*data=local data.source.train_path"):
+        next(HubSource("roneneldan/TinyStories").stories("train"))

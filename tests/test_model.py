@@ -1,0 +1,92 @@
+import math
+
+import pytest
+import torch
+
+from tinystories.model import Attention, ModelConfig, Transformer
+
+
+def tiny(family: str, **kw) -> ModelConfig:
+    base = dict(family=family, vocab_size=97, d_model=32, n_layer=2, n_head=4, max_seq_len=16)
+    return ModelConfig(**{**base, **kw})
+
+
+@pytest.mark.parametrize(
+    "cfg",
+    [tiny("gpt-neo"), tiny("gpt-neo", local_window=3), tiny("llama"), tiny("llama", n_kv_head=2)],
+    ids=["gpt-neo", "gpt-neo-local", "llama", "llama-gqa"],
+)
+def test_forward_shape_and_causality(cfg: ModelConfig) -> None:
+    torch.manual_seed(0)
+    model = Transformer(cfg).eval()
+    idx = torch.randint(0, cfg.vocab_size, (2, 12))
+    logits = model(idx)
+    assert logits.shape == (2, 12, cfg.vocab_size)
+    changed = idx.clone()
+    changed[:, 8] = (changed[:, 8] + 1) % cfg.vocab_size
+    after = model(changed)
+    torch.testing.assert_close(after[:, :8], logits[:, :8])  # the past does not see the future
+    assert not torch.allclose(after[:, 8:], logits[:, 8:])
+
+
+def test_local_layers_see_only_their_window() -> None:
+    cfg = tiny("gpt-neo", local_window=3)
+    attn = Attention(cfg, layer_idx=1).eval()
+    assert attn.window == 3 and Attention(cfg, layer_idx=0).window is None  # GPT-Neo alternates global, local
+    x = torch.randn(1, 10, cfg.d_model)
+    y = x.clone()
+    y[:, 2] += 1.0
+    # Position 9 attends to 7, 8, 9 only: a change at position 2 cannot reach it, but reaches position 4.
+    torch.testing.assert_close(attn(x, None)[:, 9], attn(y, None)[:, 9])
+    assert not torch.allclose(attn(x, None)[:, 4], attn(y, None)[:, 4])
+
+
+def test_parameter_counts() -> None:
+    tied = Transformer(tiny("llama"))
+    untied = Transformer(tiny("llama", tie_embeddings=False))
+    emb = 97 * 32
+    assert untied.num_params() - tied.num_params() == emb
+    assert tied.num_params(non_embedding=True) == tied.num_params() - emb
+    assert untied.num_params(non_embedding=True) == tied.num_params(non_embedding=True)
+    neo = Transformer(tiny("gpt-neo"))
+    assert neo.num_params(non_embedding=True) == neo.num_params() - emb - 16 * 32  # positions are embeddings too
+
+
+def test_family_details() -> None:
+    neo, llama = Transformer(tiny("gpt-neo")), Transformer(tiny("llama", n_kv_head=2))
+    names = dict(llama.named_parameters())
+    assert not any(n.endswith("bias") for n in names)  # llama has no biases
+    assert names["blocks.0.attn.k_proj.weight"].shape == (2 * 8, 32)  # grouped-query: 2 KV heads of 8
+    assert llama.cfg.d_ff == 96  # llama2.c: 2/3 of 4 * 32, rounded up to a multiple of 32
+    assert neo.cfg.d_ff == 128 and neo.pos_emb is not None and llama.pos_emb is None
+    assert neo.blocks[0].attn.scale == 1.0  # GPT-Neo's unscaled attention scores
+    assert neo.lm_head.weight is neo.tok_emb.weight
+
+
+def test_gpt2_style_init() -> None:
+    torch.manual_seed(0)
+    cfg = tiny("llama", d_model=256, n_layer=8, n_head=8)
+    model = Transformer(cfg)
+    assert model.blocks[0].attn.q_proj.weight.std().item() == pytest.approx(0.02, rel=0.05)
+    scaled = 0.02 / math.sqrt(2 * cfg.n_layer)
+    assert model.blocks[0].attn.out_proj.weight.std().item() == pytest.approx(scaled, rel=0.05)
+    assert model.blocks[0].mlp.down.weight.std().item() == pytest.approx(scaled, rel=0.05)
+
+
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        (dict(family="gpt-j"), "model.family='gpt-j' is unknown"),
+        (dict(d_model=30), "divisible by model.n_head"),
+        (dict(family="llama", n_kv_head=3), "divisible by model.n_kv_head"),
+        (dict(family="gpt-neo", n_kv_head=2), "no grouped-query attention"),
+    ],
+)
+def test_bad_shapes_are_named(kw: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        tiny(**{"family": "gpt-neo", **kw})
+
+
+def test_longer_than_positions_is_refused() -> None:
+    with pytest.raises(ValueError, match="longer than model.max_seq_len=16"):
+        Transformer(tiny("gpt-neo"))(torch.zeros(1, 17, dtype=torch.long))

@@ -1,0 +1,68 @@
+"""Reads what a W&B run logged from its offline `.wandb` file, so tests check the real files wandb writes.
+
+The file is a LevelDB-style log (as wandb's own datastore writes it): a 7-byte file header, then 32 KiB blocks
+of records, each with a 7-byte header (checksum, length, type) and a protobuf `Record` as payload, split across
+blocks when long.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+from wandb.proto import wandb_internal_pb2
+
+BLOCK, HEADER = 32768, 7
+FULL, FIRST, MIDDLE, LAST = 1, 2, 3, 4
+
+
+def read_records(path: Path) -> list[wandb_internal_pb2.Record]:
+    data = Path(path).read_bytes()
+    ident, _magic, _version = struct.unpack("<4sHB", data[:HEADER])
+    assert ident == b":W&B", f"{path} is not a W&B run file"
+    pos, records, parts = HEADER, [], []
+    while pos + HEADER <= len(data):
+        left_in_block = BLOCK - pos % BLOCK
+        if left_in_block < HEADER:
+            pos += left_in_block
+            continue
+        _crc, length, kind = struct.unpack("<IHB", data[pos : pos + HEADER])
+        if kind == 0 and length == 0:
+            pos += left_in_block  # zero padding to the end of the block
+            continue
+        payload = data[pos + HEADER : pos + HEADER + length]
+        pos += HEADER + length
+        parts.append(payload)
+        if kind in (FULL, LAST):
+            record = wandb_internal_pb2.Record()
+            record.ParseFromString(b"".join(parts))
+            records.append(record)
+            parts = []
+    return records
+
+
+def _key(item) -> str:
+    return item.key or "/".join(item.nested_key)
+
+
+def history(path: Path) -> list[dict]:
+    """Every `log` call's row, as {key: value}."""
+    return [
+        {_key(i): json.loads(i.value_json) for i in r.history.item}
+        for r in read_records(path)
+        if r.WhichOneof("record_type") == "history"
+    ]
+
+
+def config(path: Path) -> dict:
+    out: dict = {}
+    for r in read_records(path):
+        if r.WhichOneof("record_type") == "config":
+            for i in r.config.update:
+                out[_key(i)] = json.loads(i.value_json)
+    return out
+
+
+def run_ids(path: Path) -> set[str]:
+    return {r.run.run_id for r in read_records(path) if r.WhichOneof("record_type") == "run"}
