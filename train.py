@@ -71,12 +71,21 @@ def train(cfg: DictConfig) -> float:
     return val_loss
 
 
+def user_error(e: BaseException) -> TinyStoriesError | None:
+    """The error a user can fix behind `e`, also when Hydra's instantiate wrapped it."""
+    while e is not None and not isinstance(e, TinyStoriesError):
+        e = e.__cause__
+    return e
+
+
 @hydra.main(version_base="1.3", config_path="conf", config_name="train")
 def main(cfg: DictConfig) -> float:
     try:
         return train(cfg)
-    except TinyStoriesError as e:
-        raise SystemExit(f"error: {e}") from None
+    except Exception as e:
+        if (fixable := user_error(e)) is None:
+            raise
+        raise SystemExit(f"error: {fixable}") from None
 
 
 if __name__ == "__main__":

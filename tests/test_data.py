@@ -84,11 +84,13 @@ def test_json_formats(tmp_path: Path) -> None:
     records = [{"story": f"Story number {i}.", "summary": "x"} for i in range(5)]
     (tmp_path / "all_data.json").write_text(json.dumps(records))  # TinyStories_all_data: a JSON array
     (tmp_path / "lines.jsonl").write_text("".join(json.dumps({"text": f"Line {i}."}) + "\n" for i in range(3)))
-    assert list(LocalSource(str(tmp_path / "all_data.json"), val_path=str(tmp_path / "all_data.json")).stories("train"))[
-        :2
-    ] == ["Story number 0.", "Story number 1."]
+    assert list(
+        LocalSource(str(tmp_path / "all_data.json"), val_path=str(tmp_path / "all_data.json")).stories("train")
+    )[:2] == ["Story number 0.", "Story number 1."]
     assert list(LocalSource(str(tmp_path / "lines.jsonl"), val_fraction=0.0).stories("train")) == [
-        "Line 0.", "Line 1.", "Line 2."
+        "Line 0.",
+        "Line 1.",
+        "Line 2.",
     ]
 
 
@@ -134,9 +136,7 @@ def test_missing_path(tmp_path: Path) -> None:
 def test_empty_corpus_leaves_no_cache(tmp_path: Path) -> None:
     path = released_txt(tmp_path / "empty.txt", [])
     path.write_text("<|endoftext|>\n\n<|endoftext|>\n")
-    dm = StoryDataModule(
-        LocalSource(str(path), val_path=str(path)), TrainBPE(300), cache_dir=str(tmp_path / "cache")
-    )
+    dm = StoryDataModule(LocalSource(str(path), val_path=str(path)), TrainBPE(300), cache_dir=str(tmp_path / "cache"))
     with pytest.raises(DataError, match="is empty: no stories found"):
         dm.setup()
     assert not list((tmp_path / "cache" / "tokens").glob("*"))

@@ -38,7 +38,6 @@ def test_save_and_load(tmp_path: Path) -> None:
 
 def test_frequent_subset_remaps_to_the_most_common_tokens(tmp_path: Path) -> None:
     TrainBPE(vocab_size=500).build(lambda: iter(STORIES)).save(tmp_path / "base")
-    base = TextTokenizer.load(tmp_path / "base")
     sub = FrequentSubset(base=str(tmp_path / "base" / "tokenizer.json"), vocab_size=200).build(lambda: iter(STORIES))
     assert sub.vocab_size == 200
     ids = sub.encode(STORIES[1] + EOT)

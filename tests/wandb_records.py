@@ -42,17 +42,23 @@ def read_records(path: Path) -> list[wandb_internal_pb2.Record]:
     return records
 
 
-def _key(item) -> str:
-    return item.key or "/".join(item.nested_key)
+def _put(out: dict, item) -> None:
+    """Items of logged objects (tables, media) come as one item per field, under a nested key."""
+    *parents, leaf = [item.key] if item.key else list(item.nested_key)
+    for p in parents:
+        out = out.setdefault(p, {})
+    out[leaf] = json.loads(item.value_json)
 
 
 def history(path: Path) -> list[dict]:
     """Every `log` call's row, as {key: value}."""
-    return [
-        {_key(i): json.loads(i.value_json) for i in r.history.item}
-        for r in read_records(path)
-        if r.WhichOneof("record_type") == "history"
-    ]
+    rows = []
+    for r in read_records(path):
+        if r.WhichOneof("record_type") == "history":
+            rows.append({})
+            for i in r.history.item:
+                _put(rows[-1], i)
+    return rows
 
 
 def config(path: Path) -> dict:
@@ -60,7 +66,7 @@ def config(path: Path) -> dict:
     for r in read_records(path):
         if r.WhichOneof("record_type") == "config":
             for i in r.config.update:
-                out[_key(i)] = json.loads(i.value_json)
+                _put(out, i)
     return out
 
 

@@ -146,7 +146,9 @@ class SampleStories(L.Callback):
             f.write(f"## Step {step}\n\n" + "\n\n".join(f"**{p}**\n\n{s}" for p, s in stories) + "\n\n")
         for logger in trainer.loggers:
             if isinstance(logger, WandbLogger):
-                logger.log_text(key="samples", columns=["step", "prompt", "story"], data=[[step, p, s] for p, s in stories])
+                logger.log_text(
+                    key="samples", columns=["step", "prompt", "story"], data=[[step, p, s] for p, s in stories]
+                )
 
 
 class WandbRunId(L.Callback):

@@ -143,8 +143,10 @@ class MLP(nn.Module):
 class Block(nn.Module):
     def __init__(self, cfg: ModelConfig, layer_idx: int) -> None:
         super().__init__()
-        norm = (lambda: nn.LayerNorm(cfg.d_model, eps=cfg.norm_eps)) if cfg.family == "gpt-neo" else (
-            lambda: RMSNorm(cfg.d_model, cfg.norm_eps)
+        norm = (
+            (lambda: nn.LayerNorm(cfg.d_model, eps=cfg.norm_eps))
+            if cfg.family == "gpt-neo"
+            else (lambda: RMSNorm(cfg.d_model, cfg.norm_eps))
         )
         self.norm1, self.attn = norm(), Attention(cfg, layer_idx)
         self.norm2, self.mlp = norm(), MLP(cfg)

@@ -84,7 +84,8 @@ def _expand(paths: str | list[str] | None) -> list[Path]:
         if not matches or not Path(matches[0]).exists():
             raise DataError(
                 f"data path {p} does not exist. Point data.source.train_path (and data.source.val_path) at the "
-                f"released TinyStories files (.txt, .json or .jsonl), e.g. data.source.train_path=/data/TinyStories-train.txt"
+                f"released TinyStories files (.txt, .json or .jsonl), "
+                f"e.g. data.source.train_path=/data/TinyStories-train.txt"
             )
         for m in map(Path, matches):
             if m.is_dir():

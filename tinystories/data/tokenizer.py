@@ -35,7 +35,9 @@ class TextTokenizer:
         self.tokenizer = tokenizer
         eot = tokenizer.token_to_id(EOT)
         if eot is None:
-            raise DataError(f"the tokenizer has no {EOT} token; stories cannot be separated. Add it as a special token.")
+            raise DataError(
+                f"the tokenizer has no {EOT} token; stories cannot be separated. Add it as a special token."
+            )
         self.keep_ids = keep_ids
         if keep_ids is None:
             self.vocab_size = tokenizer.get_vocab_size()

@@ -13,17 +13,39 @@ from collections.abc import Iterator
 VERSION = 1  # bump when the output changes, so token caches built from older stories are not reused
 
 HEROES = [
-    ("Lily", "she", "her"), ("Tom", "he", "his"), ("Mia", "she", "her"), ("Ben", "he", "his"),
-    ("Sue", "she", "her"), ("Max", "he", "his"), ("Anna", "she", "her"), ("Sam", "he", "his"),
-    ("Lucy", "she", "her"), ("Tim", "he", "his"), ("Emma", "she", "her"), ("Jack", "he", "his"),
-    ("Zoe", "she", "her"), ("Leo", "he", "his"), ("Amy", "she", "her"), ("Bob", "he", "his"),
+    ("Lily", "she", "her"),
+    ("Tom", "he", "his"),
+    ("Mia", "she", "her"),
+    ("Ben", "he", "his"),
+    ("Sue", "she", "her"),
+    ("Max", "he", "his"),
+    ("Anna", "she", "her"),
+    ("Sam", "he", "his"),
+    ("Lucy", "she", "her"),
+    ("Tim", "he", "his"),
+    ("Emma", "she", "her"),
+    ("Jack", "he", "his"),
+    ("Zoe", "she", "her"),
+    ("Leo", "he", "his"),
+    ("Amy", "she", "her"),
+    ("Bob", "he", "his"),
 ]
 ANIMALS = ["cat", "dog", "bird", "bunny", "frog", "duck", "bear", "fox", "mouse", "owl", "pig", "lion"]
 PLACES = ["park", "forest", "garden", "house", "beach", "farm", "town", "school", "hill", "lake"]
 OBJECTS = ["ball", "kite", "box", "toy", "hat", "book", "cake", "flower", "car", "drum", "boat", "doll", "cup"]
 ADJECTIVES = ["red", "big", "shiny", "soft", "little", "blue", "funny", "pretty", "old", "happy", "yellow", "new"]
-VERBS = [("play", "played"), ("run", "ran"), ("jump", "jumped"), ("sing", "sang"), ("dance", "danced"),
-         ("climb", "climbed"), ("swim", "swam"), ("paint", "painted"), ("build", "built"), ("look", "looked")]
+VERBS = [
+    ("play", "played"),
+    ("run", "ran"),
+    ("jump", "jumped"),
+    ("sing", "sang"),
+    ("dance", "danced"),
+    ("climb", "climbed"),
+    ("swim", "swam"),
+    ("paint", "painted"),
+    ("build", "built"),
+    ("look", "looked"),
+]
 FEELINGS = ["happy", "glad", "excited", "proud"]
 SAD = ["sad", "upset", "worried", "scared"]
 PROBLEMS = [
@@ -71,11 +93,11 @@ def render_story(rng: random.Random) -> str:
     problem = rng.choice(PROBLEMS).format(obj=obj)
     p2 = (
         f"One day, {name} went to the {place} to {verb}. But {problem}! "
-        f"{name} was very {sad}. \"Oh no, my {obj}!\" {pron} said."
+        f'{name} was very {sad}. "Oh no, my {obj}!" {pron} said.'
     )
     fix = rng.choice(FIXES).format(friend=_cap(friend), fpron=fpron, obj=obj)
     p3 = (
-        f"Then {name} saw a {friend_animal}. \"Why are you {sad}?\" asked {friend}. "
+        f'Then {name} saw a {friend_animal}. "Why are you {sad}?" asked {friend}. '
         f"{name} told {friend} about {poss} {adj} {obj}. {_cap(fix)}."
     )
     if rng.random() < 0.2:
@@ -85,7 +107,7 @@ def render_story(rng: random.Random) -> str:
         )
     else:
         p4 = (
-            f"{name} was so {happy}. {_cap(pron)} said, \"Thank you!\" "
+            f'{name} was so {happy}. {_cap(pron)} said, "Thank you!" '
             f"{name} and {friend} {verbed} in the {place} all day with the {adj} {obj}."
         )
         if rng.random() < 0.5:

@@ -1,0 +1,86 @@
+"""Every choice in every config group composes through Hydra and instantiates (the pattern of litgpt's config
+hub test): a typo in a yaml fails here, not in a user's run."""
+
+from pathlib import Path
+
+import lightning as L
+import pytest
+import torch
+from hydra.utils import instantiate
+
+from conftest import ROOT, compose_train
+from tinystories.data import StoryDataModule
+from tinystories.module import LanguageModel
+
+
+def options(group: str) -> list[str]:
+    return sorted(p.stem for p in (ROOT / "conf" / group).glob("*.yaml"))
+
+
+def can_build_trainer(cfg) -> bool:
+    return cfg.trainer.accelerator != "gpu" or torch.cuda.is_available()
+
+
+@pytest.mark.parametrize("name", options("model"))
+def test_model_presets(tmp_path: Path, name: str) -> None:
+    cfg = compose_train(tmp_path, [f"model={name}"])
+    module = instantiate(cfg.module, _convert_="all", vocab_size=512)
+    assert isinstance(module, LanguageModel) and module.num_params() > 0
+    assert module.model.cfg.max_seq_len >= cfg.data.seq_len
+
+
+@pytest.mark.parametrize("name", options("tokenizer"))
+def test_tokenizers(tmp_path: Path, name: str) -> None:
+    cfg = compose_train(
+        tmp_path, [f"tokenizer={name}", "tokenizer.name_or_path=tok.json"] if name == "file" else [f"tokenizer={name}"]
+    )
+    spec = instantiate(cfg.tokenizer)
+    assert spec.fingerprint() and hasattr(spec, "build")
+
+
+@pytest.mark.parametrize("name", options("data"))
+def test_data_sources(tmp_path: Path, name: str) -> None:
+    story = tmp_path / "stories.txt"
+    story.write_text("A story.\n<|endoftext|>\n")
+    cfg = compose_train(tmp_path, [f"data={name}"] + ([f"data.source.train_path={story}"] if name == "local" else []))
+    dm = instantiate(cfg.data)
+    assert isinstance(dm, StoryDataModule) and dm.source.fingerprint()
+
+
+@pytest.mark.parametrize("name", options("trainer"))
+def test_trainers(tmp_path: Path, name: str) -> None:
+    cfg = compose_train(tmp_path, [f"trainer={name}"])
+    if not can_build_trainer(cfg):
+        pytest.skip("no CUDA GPU here")
+    trainer = instantiate(cfg.trainer)
+    assert isinstance(trainer, L.Trainer) and trainer.max_steps == cfg.trainer.max_steps
+
+
+@pytest.mark.parametrize("name", options("logger"))
+def test_loggers(tmp_path: Path, name: str) -> None:
+    cfg = compose_train(tmp_path, [f"logger={name}"])
+    loggers = instantiate(cfg.get("logger") or {})
+    assert len(loggers) == (0 if name == "none" else 1)
+
+
+@pytest.mark.parametrize("name", options("callbacks"))
+def test_callbacks(tmp_path: Path, name: str) -> None:
+    cfg = compose_train(tmp_path, [f"callbacks={name}"])
+    assert all(isinstance(c, L.Callback) for c in instantiate(cfg.callbacks).values())
+
+
+@pytest.mark.parametrize("group", ["experiment", "debug"])
+def test_experiments_and_debug_modes(tmp_path: Path, group: str) -> None:
+    for name in options(group):
+        cfg = compose_train(tmp_path, [f"{group}={name}"])
+        instantiate(cfg.module, _convert_="all", vocab_size=512)
+        instantiate(cfg.data)
+        if can_build_trainer(cfg):
+            instantiate(cfg.trainer)
+
+
+def test_unknown_preset_lists_the_choices(tmp_path: Path) -> None:
+    from hydra.errors import MissingConfigException
+
+    with pytest.raises(MissingConfigException, match="(?s)Could not find 'model/ts-9m'.*ts-8m"):
+        compose_train(tmp_path, ["model=ts-9m"])

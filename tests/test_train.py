@@ -1,0 +1,119 @@
+"""`python train.py` as a user runs it: a subprocess on the real conf/, offline."""
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from conftest import run_train
+from wandb_records import config, history, run_ids
+
+SMOKE = ("experiment=smoke",)
+
+
+def val_losses(run_dir: Path) -> list[float]:
+    with open(run_dir / "csv" / "metrics.csv") as f:
+        return [float(r["val/loss"]) for r in csv.DictReader(f) if r["val/loss"]]
+
+
+def test_train_end_to_end(tmp_path: Path, smoke_cache: Path) -> None:
+    run_dir = tmp_path / "run"
+    proc = run_train(run_dir, smoke_cache, *SMOKE)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+    config_text = (run_dir / "config.yaml").read_text()
+    assert "${" not in config_text and "family: llama" in config_text  # resolved
+    assert (run_dir / "tokenizer" / "tokenizer.json").is_file()
+    assert (run_dir / "checkpoints" / "last.ckpt").is_file()
+    assert list((run_dir / "checkpoints").glob("best-step*.ckpt"))
+    samples = (run_dir / "samples.md").read_text()
+    assert "## Step 60" in samples and "Once upon a time" in samples
+
+    losses = val_losses(run_dir)
+    assert losses[-1] < 0.5 * math.log(512), losses  # from about ln(vocab) at initialization
+    for line in ("Run summary", "parameters", "tokens seen      30,720", "val loss", "tokens/s", str(run_dir)):
+        assert line in proc.stdout
+    assert "Sample stories at step 60" in proc.stdout
+
+
+def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: Path) -> None:
+    run_dir = tmp_path / "run"
+    first = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=20")
+    assert first.returncode == 0, first.stderr[-3000:]
+    second = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=40", "ckpt_path=auto")
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert "tokens seen      20,480" in second.stdout  # 40 steps of 512 tokens, half of them before the resume
+
+    runs = sorted((run_dir / "wandb").glob("offline-run-*/run-*.wandb"))
+    assert len(runs) == 2 and run_ids(runs[0]) == run_ids(runs[1])  # the same W&B run continues
+    steps_before = [r["trainer/global_step"] for r in history(runs[0]) if "trainer/global_step" in r]
+    steps_after = [r["trainer/global_step"] for r in history(runs[1]) if "trainer/global_step" in r]
+    assert max(steps_before) <= 20 < min(steps_after) and max(steps_after) >= 39
+
+    rows = history(runs[0]) + history(runs[1])
+    logged = set().union(*rows)
+    for key in (
+        "train/loss",
+        "val/loss",
+        "val/ppl",
+        "val/bpb",
+        "lr",
+        "train/grad_norm",
+        "data/tokens_seen",
+        "perf/tokens_per_s",
+        "samples",
+    ):
+        assert key in logged, key
+    table = next(r["samples"] for r in rows if "samples" in r)
+    assert table["_type"] == "table-file"
+    table_json = json.loads((runs[0].parent / "files" / table["path"]).read_text())
+    assert table_json["columns"] == ["step", "prompt", "story"] and table_json["data"][0][1] == "Once upon a time"
+    hparams = config(runs[0])
+    assert hparams["model"]["family"] == "llama" and hparams["params/total"] > 0 and hparams["params/non_embedding"] > 0
+
+    mismatch = run_train(run_dir, smoke_cache, *SMOKE, "ckpt_path=auto", "tokenizer.vocab_size=600")
+    assert mismatch.returncode != 0
+    assert "the checkpoint's model has a 512-token vocabulary, but the configured tokenizer has 600" in mismatch.stderr
+
+
+def write_txt(path: Path, stories: list[str]) -> Path:
+    path.write_text("".join(f"{s}\n<|endoftext|>\n" for s in stories), encoding="utf-8")
+    return path
+
+
+BAD_INPUTS = {
+    "unknown preset": (["model=ts-9m"], "Could not find 'model/ts-9m'"),
+    "unknown key": (["trainer.max_stepz=3"], "Could not override 'trainer.max_stepz'"),
+    "missing data path": (
+        ["data=local", "data.source.train_path=/no/such/file.txt"],
+        "data path /no/such/file.txt does not exist",
+    ),
+    "empty corpus": (["data=local", "data.source.train_path={empty}"], "is empty: no stories found"),
+    "not utf-8": (["data=local", "data.source.train_path={latin1}"], "is not UTF-8 text (line 1: byte 0xeb)"),
+    "hub offline": (["data=tinystories"], "could not load 'roneneldan/TinyStories' from the Hugging Face hub"),
+    "seq_len past positions": (
+        ["data.seq_len=128", "global_batch_tokens=1024"],
+        "data.seq_len=128 is larger than the model's positions",
+    ),
+    "batch not a multiple": (["global_batch_tokens=1000"], "global_batch_tokens=1000 is not a multiple of"),
+    "missing checkpoint": (["ckpt_path=/no/such.ckpt"], "ckpt_path=/no/such.ckpt does not exist"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUTS)
+def test_bad_input_gets_one_clear_error(tmp_path: Path, smoke_cache: Path, case: str) -> None:
+    files = {
+        "empty": write_txt(tmp_path / "empty.txt", []),
+        "latin1": tmp_path / "latin1.txt",
+    }
+    files["latin1"].write_bytes("Zoë went to the café.\n<|endoftext|>\n".encode("latin-1"))
+    overrides, message = BAD_INPUTS[case]
+    run_dir = tmp_path / "run"
+    proc = run_train(run_dir, smoke_cache, *SMOKE, *(o.format(**files) for o in overrides))
+    assert proc.returncode != 0
+    assert message in proc.stderr, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr and "Error in call to target" not in proc.stderr
+    assert not list(run_dir.glob("checkpoints/*.ckpt"))
+    assert not list(smoke_cache.rglob(".*"))  # nothing half-written in the cache
