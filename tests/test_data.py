@@ -94,6 +94,19 @@ def test_json_formats(tmp_path: Path) -> None:
     ]
 
 
+def test_hub_source_loads_through_datasets(tmp_path: Path) -> None:
+    """The hub path (`datasets.load_dataset`) on a local dataset folder, as on the hub: split files, a text field."""
+    folder = tmp_path / "my-stories"
+    folder.mkdir()
+    for split, n in (("train", 6), ("validation", 2)):
+        (folder / f"{split}.jsonl").write_text("".join(json.dumps({"text": f"{split} {i}."}) + "\n" for i in range(n)))
+    source = HubSource(str(folder))
+    assert list(source.stories("train")) == [f"train {i}." for i in range(6)]
+    assert list(source.stories("val")) == ["validation 0.", "validation 1."]
+    held_out = HubSource(str(folder), val_split=None, val_fraction=0.5)
+    assert sorted(list(held_out.stories("train")) + list(held_out.stories("val"))) == sorted(source.stories("train"))
+
+
 # --- the token cache -----------------------------------------------------------------------------------------
 def test_token_cache_is_reused_and_rebuilt_when_the_tokenizer_changes(tmp_path: Path) -> None:
     source = BuiltinSource(n_train=300, n_val=30)

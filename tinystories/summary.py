@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 
 def format_summary(
@@ -22,8 +23,8 @@ def format_summary(
         ("val loss", f"{val_loss:.4f} (perplexity {math.exp(min(val_loss, 50)):.2f})"),
         ("tokens/s", f"{tokens_per_s:,.0f}"),
         ("run dir", run_dir),
-        ("last checkpoint", last_ckpt or "-"),
-        ("best checkpoint", best_ckpt or "-"),
+        ("last checkpoint", last_ckpt if last_ckpt and Path(last_ckpt).exists() else "-"),
+        ("best checkpoint", best_ckpt if best_ckpt and Path(best_ckpt).exists() else "-"),
     ]
     width = max(len(k) for k, _ in rows)
     line = "=" * 72
