@@ -117,3 +117,22 @@ def test_bad_input_gets_one_clear_error(tmp_path: Path, smoke_cache: Path, case:
     assert "Traceback" not in proc.stderr and "Error in call to target" not in proc.stderr
     assert not list(run_dir.glob("checkpoints/*.ckpt"))
     assert not list(smoke_cache.rglob(".*"))  # nothing half-written in the cache
+
+
+def test_ddp_on_two_cpu_processes(tmp_path: Path, smoke_cache: Path) -> None:
+    """Real DDP (gloo): Lightning relaunches train.py for rank 1, which must write into rank 0's run dir."""
+    run_dir = tmp_path / "run"
+    proc = run_train(
+        run_dir,
+        smoke_cache,
+        *SMOKE,
+        "trainer=cpu",
+        "trainer.devices=2",
+        "trainer.strategy=ddp",
+        "global_batch_tokens=1024",
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "8 x 64 tokens x 2 devices x 1 accumulation" in proc.stdout + proc.stderr
+    assert "tokens seen      61,440" in proc.stdout  # both ranks' tokens: 60 steps of 1,024
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # rank 1 made no run dir of its own
+    assert val_losses(run_dir)[-1] < 0.5 * math.log(512)

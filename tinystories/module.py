@@ -52,7 +52,8 @@ class LanguageModel(L.LightningModule):
         self.__dict__["_net"] = torch.compile(self.model) if self.hparams.compile else self.model
 
     def configure_model(self) -> None:
-        datamodule = getattr(self.trainer, "datamodule", None)
+        # `_trainer` rather than `trainer`: load_from_checkpoint calls this hook with no Trainer attached.
+        datamodule = getattr(self._trainer, "datamodule", None)
         if datamodule is None:
             if self.model is None:
                 raise ConfigError("LanguageModel needs vocab_size, or a datamodule that provides it")
