@@ -13,8 +13,6 @@ from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError
 
-DEFAULT_PROMPTS = ("Once upon a time", "One day, a little girl named Lily", "The dog was sad because")
-
 
 class TokenBudget(L.Callback):
     """Turns a global batch in tokens into gradient accumulation for whatever device count the run has, an
@@ -53,45 +51,52 @@ class TokenBudget(L.Callback):
 
 
 class Throughput(L.Callback):
-    """Logs `perf/tokens_per_s` (validation time left out) and `data/tokens_seen` on logging steps."""
+    """Logs `perf/tokens_per_s` and `data/tokens_seen` on logging steps. Time spent in validation is left out, so
+    the rate is the training speed; `tokens_per_s` gives it for the whole fit, for the run's summary."""
 
     def __init__(self) -> None:
         self.train_seconds = 0.0
         self.tokens_trained = 0
-        self._mark: tuple[float, int] | None = None
+        self._since: float | None = None  # start of the current stretch of training; None while paused
+        self._at_last_log = (0.0, 0)  # (train_seconds, tokens_seen) when the rate was last logged
         self._last_step = -1
+
+    def _pause(self) -> None:
+        if self._since is not None:
+            self.train_seconds += time.perf_counter() - self._since
+            self._since = None
+
+    def _resume(self) -> None:
+        self._since = time.perf_counter()
 
     def on_train_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         self._start_tokens = pl_module.tokens_seen
-        self._mark = (time.perf_counter(), pl_module.tokens_seen)
+        self._at_last_log = (self.train_seconds, pl_module.tokens_seen)
+        self._resume()
 
     def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
         if trainer.global_step == self._last_step or not pl_module.is_log_step():
             return
         self._last_step = trainer.global_step
-        now, tokens = time.perf_counter(), pl_module.tokens_seen
-        t0, n0 = self._mark
-        self.train_seconds += now - t0
-        self.tokens_trained = tokens - self._start_tokens
-        self._mark = (now, tokens)
-        if now > t0 and tokens > n0:
-            pl_module.log("perf/tokens_per_s", (tokens - n0) / (now - t0))
+        self._pause()
+        self._resume()
+        seconds, tokens = self.train_seconds, pl_module.tokens_seen
+        last_seconds, last_tokens = self._at_last_log
+        if seconds > last_seconds:
+            pl_module.log("perf/tokens_per_s", (tokens - last_tokens) / (seconds - last_seconds))
         pl_module.log("data/tokens_seen", float(tokens))
+        self._at_last_log = (seconds, tokens)
 
     def on_validation_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
-        if trainer.training and self._mark is not None:
-            t0, n0 = self._mark
-            self.train_seconds += time.perf_counter() - t0
-            self._mark = (None, n0)
+        if trainer.training:
+            self._pause()
 
     def on_validation_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
-        if trainer.training and self._mark is not None and self._mark[0] is None:
-            self._mark = (time.perf_counter(), self._mark[1])
+        if trainer.training:
+            self._resume()
 
     def on_train_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
-        if self._mark is not None and self._mark[0] is not None:
-            self.train_seconds += time.perf_counter() - self._mark[0]
-            self._mark = (time.perf_counter(), pl_module.tokens_seen)
+        self._pause()
         self.tokens_trained = pl_module.tokens_seen - self._start_tokens
 
     @property
@@ -106,7 +111,7 @@ class SampleStories(L.Callback):
     def __init__(
         self,
         dirpath: str,
-        prompts: list[str] = DEFAULT_PROMPTS,
+        prompts: list[str],
         max_new_tokens: int = 200,
         temperature: float = 0.8,
         top_k: int | None = None,

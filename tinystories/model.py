@@ -78,6 +78,12 @@ class RMSNorm(nn.Module):
         return out.type_as(x) * self.weight
 
 
+def make_norm(cfg: ModelConfig) -> nn.Module:
+    return (
+        nn.LayerNorm(cfg.d_model, eps=cfg.norm_eps) if cfg.family == "gpt-neo" else RMSNorm(cfg.d_model, cfg.norm_eps)
+    )
+
+
 def rotate_half(x: torch.Tensor) -> torch.Tensor:
     # The rotate-half convention of Hugging Face's Llama, so weights load there without permutation.
     x1, x2 = x.chunk(2, dim=-1)
@@ -166,7 +172,7 @@ class Transformer(nn.Module):
         self.pos_emb = nn.Embedding(cfg.max_seq_len, cfg.d_model) if neo else None
         self.drop = nn.Dropout(cfg.dropout)
         self.blocks = nn.ModuleList(Block(cfg, i) for i in range(cfg.n_layer))
-        self.norm = nn.LayerNorm(cfg.d_model, eps=cfg.norm_eps) if neo else RMSNorm(cfg.d_model, cfg.norm_eps)
+        self.norm = make_norm(cfg)
         self.lm_head = nn.Linear(cfg.d_model, cfg.vocab_size, bias=False)
         if cfg.tie_embeddings:
             self.lm_head.weight = self.tok_emb.weight
