@@ -78,7 +78,11 @@ def build_token_cache(
                 )
         meta["vocab_size"] = tokenizer.vocab_size
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
-        os.replace(tmp, directory)
+        try:
+            os.replace(tmp, directory)
+        except OSError:
+            if not (directory / "meta.json").exists():  # not another process that finished the same entry first
+                raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
