@@ -137,7 +137,7 @@ def test_tokens_are_stories_joined_by_end_of_text(tmp_path: Path) -> None:
     assert int((tokens == dm.tokenizer.eot_id).sum()) == 20
     first = tokens[: int(np.argmax(tokens == dm.tokenizer.eot_id))]
     assert dm.tokenizer.decode(first.tolist()) == next(dm.stories("train"))
-    assert dm.val_bytes_per_token > 1.5
+    assert dm.val_bytes_per_token > 1.2  # BPE tokens cover more than a byte each
 
 
 # --- bad input -----------------------------------------------------------------------------------------------

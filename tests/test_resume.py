@@ -42,6 +42,6 @@ def test_resume_mid_run_matches_an_uninterrupted_run(tmp_path: Path) -> None:
     for step in (3, 4, 5):
         for a, b in zip(seen.batches[step], seen_after.batches[step], strict=True):
             assert torch.equal(a, b)  # the same next batches
-    assert resumed.tokens_seen == straight.tokens_seen == 6 * 2 * 8 * 64
+    assert resumed.tokens_seen == straight.tokens_seen == 6 * 2 * 16 * 64
     for (name, a), (_, b) in zip(straight.state_dict().items(), resumed.state_dict().items(), strict=True):
         torch.testing.assert_close(a, b, msg=name)

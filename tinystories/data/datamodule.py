@@ -17,6 +17,7 @@ import numpy as np
 from torch.utils.data import DataLoader
 
 from tinystories.data.cache import build_token_cache, cache_key, load_token_cache
+from tinystories.data.sources import BuiltinSource
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.data.windows import TokenWindows, WindowOrder
 from tinystories.errors import ConfigError, DataError
@@ -162,3 +163,19 @@ class StoryDataModule(L.LightningDataModule):
             pin_memory=self.pin_memory,
             persistent_workers=self.num_workers > 0,
         )
+
+
+class BuiltinStoryDataModule(StoryDataModule):
+    """The built-in corpus, whose size, seed and breadth are data settings of their own, so that
+    `python train.py -m data.vocab_fraction=0.25,0.5,1.0` is a breadth experiment."""
+
+    def __init__(
+        self,
+        n_train: int = 20_000,
+        n_val: int = 500,
+        corpus_seed: int = 0,
+        vocab_fraction: float = 1.0,
+        schema_fraction: float = 1.0,
+        **kwargs,
+    ) -> None:
+        super().__init__(BuiltinSource(n_train, n_val, corpus_seed, vocab_fraction, schema_fraction), **kwargs)

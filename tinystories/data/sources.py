@@ -208,23 +208,36 @@ class HubSource:
 
 
 class BuiltinSource:
-    """Stories from the built-in generator (`tinystories.synth`): no network, always the same for a seed."""
+    """Stories from the built-in generator (`tinystories.synth`): no network, always the same for a seed.
+    Validation stories come from their own random stream, never from the training one."""
 
-    def __init__(self, n_train: int = 20_000, n_val: int = 500, seed: int = 0) -> None:
+    def __init__(
+        self,
+        n_train: int = 20_000,
+        n_val: int = 500,
+        seed: int = 0,
+        vocab_fraction: float = 1.0,
+        schema_fraction: float = 1.0,
+    ) -> None:
+        from tinystories.synth import StoryGenerator
+
         self.n_train, self.n_val, self.seed = n_train, n_val, seed
+        self.vocab_fraction, self.schema_fraction = vocab_fraction, schema_fraction
+        try:
+            self.generator = StoryGenerator(vocab_fraction, schema_fraction)
+        except ValueError as e:
+            raise DataError(f"data.{e}") from None
 
     def fingerprint(self) -> str:
         from tinystories.synth import VERSION
 
-        return f"builtin:v{VERSION}:{self.n_train}:{self.n_val}:{self.seed}"
+        return (
+            f"builtin:v{VERSION}:{self.n_train}:{self.n_val}:{self.seed}:{self.vocab_fraction}:{self.schema_fraction}"
+        )
 
     def describe(self) -> str:
         return f"built-in generator ({self.n_train} train stories)"
 
     def stories(self, split: str) -> Iterator[str]:
-        from tinystories.synth import generate_stories
-
-        if split == "train":
-            return generate_stories(self.n_train, self.seed)
-        # A separate stream, so validation stories are new draws rather than a prefix of the training ones.
-        return generate_stories(self.n_val, self.seed + 1_000_003)
+        n = self.n_train if split == "train" else self.n_val
+        return (s.text for s in self.generator.stories(n, self.seed, stream=split))

@@ -1,8 +1,6 @@
-"""The built-in story corpus: simple children's stories rendered from templates, with no network and no LLM.
+"""The built-in story corpus: the TinyStories recipe (three random words and a set of story features per story)
+rendered from word lists and plot schemas written here, with no network and no LLM."""
 
-This is a small first version; the issue "Built-in story generator" grows it into the paper's full recipe.
-"""
+from tinystories.synth.stories import VERSION, Story, StoryGenerator, generate_stories
 
-from tinystories.synth.stories import VERSION, generate_stories, render_story
-
-__all__ = ["VERSION", "generate_stories", "render_story"]
+__all__ = ["VERSION", "Story", "StoryGenerator", "generate_stories"]

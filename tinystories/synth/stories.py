@@ -1,122 +1,99 @@
-"""Render short stories from a seeded random generator, in the style of TinyStories.
-
-Each story picks a hero, a friend, a place, a wanted object with an adjective, and a verb, and walks through a
-beginning, a problem, what the characters do, and an ending. Names keep their pronouns throughout, so a model
-trained on the corpus can learn to track who is who.
+"""The generator: the paper's recipe without an LLM. Each story draws a (verb, noun, adjective) triple and a subset
+of the story features from a seeded random stream, then a plot renders it. Story `i` of seed `s` depends on
+nothing else, so the same seed always gives the same bytes, and validation uses its own stream.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
-VERSION = 1  # bump when the output changes, so token caches built from older stories are not reused
+from tinystories.synth.plots import PLOTS
+from tinystories.synth.teller import Teller
+from tinystories.synth.words import FEATURES, Vocabulary
 
-HEROES = [
-    ("Lily", "she", "her"),
-    ("Tom", "he", "his"),
-    ("Mia", "she", "her"),
-    ("Ben", "he", "his"),
-    ("Sue", "she", "her"),
-    ("Max", "he", "his"),
-    ("Anna", "she", "her"),
-    ("Sam", "he", "his"),
-    ("Lucy", "she", "her"),
-    ("Tim", "he", "his"),
-    ("Emma", "she", "her"),
-    ("Jack", "he", "his"),
-    ("Zoe", "she", "her"),
-    ("Leo", "he", "his"),
-    ("Amy", "she", "her"),
-    ("Bob", "he", "his"),
-]
-ANIMALS = ["cat", "dog", "bird", "bunny", "frog", "duck", "bear", "fox", "mouse", "owl", "pig", "lion"]
-PLACES = ["park", "forest", "garden", "house", "beach", "farm", "town", "school", "hill", "lake"]
-OBJECTS = ["ball", "kite", "box", "toy", "hat", "book", "cake", "flower", "car", "drum", "boat", "doll", "cup"]
-ADJECTIVES = ["red", "big", "shiny", "soft", "little", "blue", "funny", "pretty", "old", "happy", "yellow", "new"]
-VERBS = [
-    ("play", "played"),
-    ("run", "ran"),
-    ("jump", "jumped"),
-    ("sing", "sang"),
-    ("dance", "danced"),
-    ("climb", "climbed"),
-    ("swim", "swam"),
-    ("paint", "painted"),
-    ("build", "built"),
-    ("look", "looked"),
-]
-FEELINGS = ["happy", "glad", "excited", "proud"]
-SAD = ["sad", "upset", "worried", "scared"]
-PROBLEMS = [
-    "the {obj} fell into a deep hole",
-    "a strong wind blew the {obj} up into a tall tree",
-    "the {obj} was stuck under a heavy rock",
-    "the {obj} rolled far away into the tall grass",
-]
-FIXES = [
-    "{friend} found a long stick, and together they got the {obj} back",
-    "{friend} had a good idea. They asked a tall man for help, and he reached the {obj}",
-    "They pushed and pulled together until the {obj} came free",
-    "{friend} looked and looked until {fpron} found the {obj}",
-]
-MORALS = [
-    "It is good to help your friends.",
-    "Sharing makes everyone happy.",
-    "When we work together, we can do big things.",
-    "Being kind is the best thing to do.",
-]
+VERSION = 2  # bump when the output changes, so token caches built from older stories are not reused
+FEATURE_SHARE = {
+    "Dialogue": 0.5,
+    "BadEnding": 0.2,
+    "MoralValue": 0.3,
+    "Twist": 0.25,
+    "Foreshadowing": 0.2,
+    "Conflict": 0.25,
+}
 
 
-def _cap(s: str) -> str:
-    return s[0].upper() + s[1:]
+@dataclass
+class Story:
+    text: str
+    words: tuple[str, str, str]  # (verb, noun, adjective), as drawn
+    features: tuple[str, ...]
+    summary: str
+    plot: str
+    markers: set[str] = field(default_factory=set)
+    characters: dict[str, str] = field(default_factory=dict)  # name -> gender ("f", "m", "n")
+    events: list[tuple] = field(default_factory=list)
+
+    def sentences(self) -> list[str]:
+        """The story's sentences; a quoted line stays in the sentence that introduces or attributes it."""
+        text = self.text.replace("\n", " ")
+        out, start, in_quote = [], 0, False
+        for i, ch in enumerate(text):
+            at_end = text[i + 1 : i + 2] in (" ", "")
+            if ch == '"':
+                in_quote = not in_quote
+                opens_sentence = text[start:].lstrip().startswith('"')
+                if not in_quote and text[i - 1] in ".!?" and at_end and not opens_sentence:
+                    out.append(text[start : i + 1].strip())
+                    start = i + 1
+            elif ch in ".!?" and not in_quote and at_end:
+                out.append(text[start : i + 1].strip())
+                start = i + 1
+        return [s for s in out if s]
 
 
-def render_story(rng: random.Random) -> str:
-    """One story, drawn entirely from `rng`."""
-    name, pron, poss = rng.choice(HEROES)
-    friend_animal = rng.choice(ANIMALS)
-    friend = f"the {friend_animal}"
-    fpron = "it"
-    place = rng.choice(PLACES)
-    obj = rng.choice(OBJECTS)
-    adj = rng.choice(ADJECTIVES)
-    verb, verbed = rng.choice(VERBS)
-    happy, sad = rng.choice(FEELINGS), rng.choice(SAD)
-    opening = rng.choice(["Once upon a time", "One day", "Once", "One sunny morning"])
+class StoryGenerator:
+    """Stories over a share of the vocabulary and of the plots: `vocab_fraction` and `schema_fraction` are the
+    breadth knob (1.0 uses everything; lower values give a narrower corpus that repeats the same skills)."""
 
-    p1 = (
-        f"{opening}, there was a little {'girl' if pron == 'she' else 'boy'} named {name}. "
-        f"{_cap(pron)} loved to {verb} in the {place}. "
-        f"{name} had a {adj} {obj}. {_cap(pron)} took {poss} {obj} everywhere."
-    )
-    problem = rng.choice(PROBLEMS).format(obj=obj)
-    p2 = (
-        f"One day, {name} went to the {place} to {verb}. But {problem}! "
-        f'{name} was very {sad}. "Oh no, my {obj}!" {pron} said.'
-    )
-    fix = rng.choice(FIXES).format(friend=_cap(friend), fpron=fpron, obj=obj)
-    p3 = (
-        f'Then {name} saw a {friend_animal}. "Why are you {sad}?" asked {friend}. '
-        f"{name} told {friend} about {poss} {adj} {obj}. {_cap(fix)}."
-    )
-    if rng.random() < 0.2:
-        p4 = (
-            f"But the {obj} was broken. {name} was still {sad}, and {pron} did not {verb} that day. "
-            f"{_cap(friend)} went home."
+    def __init__(self, vocab_fraction: float = 1.0, schema_fraction: float = 1.0) -> None:
+        if not 0 < schema_fraction <= 1:
+            raise ValueError(f"schema_fraction={schema_fraction} must be in (0, 1]")
+        self.vocab = Vocabulary.with_fraction(vocab_fraction)
+        names = list(PLOTS)
+        self.plots = names[: max(1, math.ceil(schema_fraction * len(names)))]
+
+    def story(self, rng: random.Random) -> Story:
+        verb = rng.choice(self.vocab.verbs)
+        noun = rng.choice(self.vocab.nouns)
+        adjective = rng.choice(self.vocab.adjectives)
+        features = tuple(f for f in FEATURES if rng.random() < FEATURE_SHARE[f])
+        plot = rng.choice(self.plots)
+        teller = Teller(rng, self.vocab, features, verb, noun, adjective)
+        PLOTS[plot](teller)
+        if {"foreshadow_hint", "foreshadow_payoff"} <= teller.markers:
+            teller.markers.add("Foreshadowing")
+        return Story(
+            text=teller.text(),
+            words=(verb.base, noun, adjective),
+            features=features,
+            summary=teller.summary,
+            plot=plot,
+            markers=teller.markers,
+            characters={c.name: c.gender for c in teller.characters},
+            events=teller.events,
         )
-    else:
-        p4 = (
-            f'{name} was so {happy}. {_cap(pron)} said, "Thank you!" '
-            f"{name} and {friend} {verbed} in the {place} all day with the {adj} {obj}."
-        )
-        if rng.random() < 0.5:
-            p4 += " " + rng.choice(MORALS)
-    return "\n".join([p1, p2, p3, p4])
+
+    def stories(self, n: int, seed: int, stream: str = "train") -> Iterator[Story]:
+        """`n` stories of one seeded stream; streams ("train", "val") never share a story's random draws."""
+        for i in range(n):
+            yield self.story(random.Random(f"{stream}:{seed}:{i}"))
 
 
-def generate_stories(n: int, seed: int) -> Iterator[str]:
-    """`n` stories; the same (n, seed) always gives the same stories."""
-    rng = random.Random(seed)
-    for _ in range(n):
-        yield render_story(rng)
+def generate_stories(
+    n: int, seed: int, stream: str = "train", vocab_fraction: float = 1.0, schema_fraction: float = 1.0
+) -> Iterator[str]:
+    """The text of `n` stories; the same arguments always give the same stories."""
+    return (s.text for s in StoryGenerator(vocab_fraction, schema_fraction).stories(n, seed, stream))

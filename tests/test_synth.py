@@ -1,0 +1,169 @@
+"""The built-in story generator: the recipe, its consistency, its quality figures, and its command line."""
+
+import json
+import re
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tinystories.data.sources import read_released_txt
+from tinystories.synth import StoryGenerator, generate_stories
+from tinystories.synth.instruct import instruct_record, instruct_text
+from tinystories.synth.stats import corpus_stats, distinct_ngram_ratio
+from tinystories.synth.words import BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
+
+N = 10_000
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return list(StoryGenerator().stories(N, seed=0))
+
+
+def test_word_lists_are_large_enough() -> None:
+    v = Vocabulary.with_fraction(1.0)
+    assert len(set(v.nouns)) >= 300 and len({x.base for x in v.verbs}) >= 150 and len(set(v.adjectives)) >= 100
+    assert len(set(v.girls + v.boys)) >= 60 and v.places and v.animals and v.toys and v.foods
+    verbs = {x.base: x for x in v.verbs}
+    assert (verbs["run"].third, verbs["run"].past, verbs["run"].ing) == ("runs", "ran", "running")
+    assert (verbs["carry"].third, verbs["dance"].ing, verbs["wash"].third) == ("carries", "dancing", "washes")
+    assert FEATURES == ("Dialogue", "BadEnding", "MoralValue", "Twist", "Foreshadowing", "Conflict")
+
+
+def test_same_seed_same_bytes_other_seed_other_stories() -> None:
+    a = "".join(generate_stories(300, seed=5))
+    assert a == "".join(generate_stories(300, seed=5))
+    assert a != "".join(generate_stories(300, seed=6))
+    assert not set(generate_stories(300, seed=5)) & set(generate_stories(300, seed=5, stream="val"))
+
+
+def test_corpus_quality(corpus) -> None:
+    texts = [s.text for s in corpus]
+    assert len(set(texts)) == N  # no two identical stories
+    for t in texts:
+        assert not re.search(r"[{}]|  | ,| \.|\.\.|\bNone\b", t), t  # no unfilled slot, doubled space
+    stats = corpus_stats(texts)
+    assert 60 <= stats["words_min"] and stats["words_max"] <= 450
+    assert 130 <= stats["words_median"] <= 220
+    assert stats["distinct_words"] >= 1500
+
+
+def test_drawn_words_appear(corpus) -> None:
+    vocab = Vocabulary.with_fraction(1.0)
+    forms = {v.base: {v.base, v.third, v.past, v.ing} for v in vocab.verbs}
+    for s in corpus[:2000]:
+        verb, noun, adjective = s.words
+        lower = s.text.lower()
+        assert any(re.search(rf"\b{f}\b", lower) for f in forms[verb]), (verb, s.text)
+        assert noun in lower and re.search(rf"\b{adjective}\b", lower), (noun, adjective, s.text)
+
+
+def test_each_feature_is_realised_in_its_stories(corpus) -> None:
+    for f in FEATURES:
+        asked = [s for s in corpus if f in s.features]
+        assert 0.1 * N < len(asked) < 0.6 * N
+        assert all(f in s.markers for s in asked), f
+        assert not any(f in s.markers for s in corpus if f not in s.features), f
+    for s in corpus:
+        assert ('"' in s.text) == ("Dialogue" in s.features)  # quotes only in Dialogue stories
+        if "Foreshadowing" in s.features:
+            assert {"foreshadow_hint", "foreshadow_payoff"} <= s.markers
+
+
+def test_characters_keep_gender_and_pronouns(corpus) -> None:
+    possessive, reflexive = {"f": "her", "m": "his"}, {"f": "herself", "m": "himself"}
+    vocab = Vocabulary.with_fraction(1.0)
+    owned = {w for x in vocab.things for w in x.split()} | set(vocab.adjectives) | {"knee", "hand", "pocket", "feet"}
+    checked = 0
+    for s in corpus[:3000]:
+        for name, gender in s.characters.items():
+            if name in GIRL_NAMES or name in BOY_NAMES:
+                assert gender == ("f" if name in GIRL_NAMES else "m")
+        for sentence in s.sentences():
+            subject = sentence.split()[0].strip(",")
+            gender = s.characters.get(subject)
+            others = [n for n in s.characters if n != subject and n.split()[-1] in sentence]
+            if gender not in ("f", "m") or others or " told " in sentence:
+                continue
+            words = re.findall(r"[a-z']+", sentence.lower())
+            for w, nxt in zip(words, words[1:] + [""], strict=True):
+                if w in ("his", "her") and nxt in owned:
+                    checked += 1
+                    assert w == possessive[gender], sentence  # "Lily held her kite", never "his kite"
+                if w in ("himself", "herself"):
+                    checked += 1
+                    assert w == reflexive[gender], sentence
+    assert checked > 500
+
+
+def test_gifts_change_hands_and_exclusion_picks_something_else(corpus) -> None:
+    gifts = exclusions = 0
+    for s in corpus:
+        for event in s.events:
+            if event[0] == "gave":
+                _, giver, receiver, thing = event
+                gifts += 1
+                assert f"Now {receiver} had the {thing}, and {giver} did not." in s.text
+            elif event[0] == "instead":
+                _, wanted, chosen = event
+                exclusions += 1
+                assert wanted != chosen
+    assert gifts > 200 and exclusions > 500
+
+
+def test_breadth_knob() -> None:
+    narrow = [s.text for s in StoryGenerator(vocab_fraction=0.25).stories(2000, seed=0)]
+    wide = [s.text for s in StoryGenerator(vocab_fraction=1.0).stories(2000, seed=0)]
+    assert corpus_stats(narrow)["distinct_words"] < 0.7 * corpus_stats(wide)["distinct_words"]
+    few = {s.plot for s in StoryGenerator(schema_fraction=0.25).stories(500, seed=0)}
+    assert len(few) == 2
+    with pytest.raises(ValueError, match="vocab_fraction=0 must be in"):
+        StoryGenerator(vocab_fraction=0)
+
+
+def test_instruct_records(corpus) -> None:
+    import random
+
+    record = instruct_record(corpus[0], random.Random(0))
+    assert record["words"] == list(corpus[0].words) and record["story"] == corpus[0].text
+    assert record["random_sentence"] in corpus[0].text and record["summary"]
+    text = instruct_text(record)
+    assert re.match(r"(Features: .*\n)?Words: .*\nSummary: .*\nRandom sentence: .*\nStory: \n", text)
+
+
+def test_diversity_against_the_real_sample(corpus, shared_sample: Path) -> None:
+    real = list(read_released_txt(shared_sample))
+    k = min(1000, len(real))
+    ours = distinct_ngram_ratio([s.text for s in corpus[:k]], 4)
+    theirs = distinct_ngram_ratio(real[:k], 4)
+    assert ours >= 0.5 * theirs, (ours, theirs)
+    real_median = statistics.median(len(s.split()) for s in real)
+    assert abs(corpus_stats([s.text for s in corpus])["words_median"] - real_median) < 60
+
+
+def synth(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tinystories.synth", *args], capture_output=True, text=True)
+
+
+def test_cli_writes_the_three_formats(tmp_path: Path) -> None:
+    assert synth("--n", "30", "--seed", "1", "--out", str(tmp_path / "s.txt")).returncode == 0
+    stories = list(read_released_txt(tmp_path / "s.txt"))
+    assert stories == list(generate_stories(30, seed=1))
+
+    assert synth("--n", "5", "--format", "jsonl", "--out", str(tmp_path / "s.jsonl")).returncode == 0
+    records = [json.loads(line) for line in (tmp_path / "s.jsonl").read_text().splitlines()]
+    assert len(records) == 5 and set(records[0]) >= {"story", "words", "features", "summary"}
+
+    proc = synth("--n", "3", "--format", "instruct")
+    assert proc.returncode == 0 and proc.stdout.count("Random sentence: ") == 3 and "<|endoftext|>" in proc.stdout
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary files left
+
+
+def test_cli_stats_and_bad_input() -> None:
+    proc = synth("--n", "300", "--stats")
+    assert proc.returncode == 0 and "distinct_4grams" in proc.stdout and "Foreshadowing" in proc.stdout
+    bad = synth("--vocab-fraction", "1.5")
+    assert bad.returncode == 2 and "vocab_fraction=1.5 must be in (0, 1]" in bad.stderr

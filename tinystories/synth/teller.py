@@ -1,0 +1,169 @@
+"""The storyteller's state while one story is rendered: who is in it, who holds what, which features are asked
+for, and what has been realised. Plots (`plots.py`) write through it, so that a character keeps its pronouns, an
+object given away changes hands, and every feature leaves a marker the tests can check.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from tinystories.synth.words import Verb, Vocabulary, article
+
+PRONOUNS = {
+    "f": ("she", "her", "her", "herself"),
+    "m": ("he", "him", "his", "himself"),
+    "n": ("it", "it", "its", "itself"),
+}
+
+
+@dataclass
+class Character:
+    name: str  # "Lily", or "the cat" for an unnamed animal
+    gender: str  # "f", "m" or "n"
+    kind: str  # girl, boy, mom, cat, ...
+
+    @property
+    def he(self) -> str:
+        return PRONOUNS[self.gender][0]
+
+    @property
+    def him(self) -> str:
+        return PRONOUNS[self.gender][1]
+
+    @property
+    def his(self) -> str:
+        return PRONOUNS[self.gender][2]
+
+    @property
+    def himself(self) -> str:
+        return PRONOUNS[self.gender][3]
+
+    @property
+    def He(self) -> str:
+        return self.he.capitalize()
+
+    @property
+    def His(self) -> str:
+        return self.his.capitalize()
+
+    @property
+    def Name(self) -> str:
+        return self.name[0].upper() + self.name[1:]
+
+
+@dataclass
+class Teller:
+    rng: random.Random
+    vocab: Vocabulary
+    features: tuple[str, ...]
+    verb: Verb
+    noun: str
+    adjective: str
+    paragraphs: list[list[str]] = field(default_factory=lambda: [[]])
+    markers: set[str] = field(default_factory=set)
+    holds: dict[str, set[str]] = field(default_factory=dict)
+    characters: list[Character] = field(default_factory=list)
+    summary: str = ""
+    verb_object: str | None = None  # the plural object the drawn verb takes, chosen once per story
+    events: list[tuple] = field(default_factory=list)  # ("gave", giver, receiver, thing), ("instead", want, got)
+
+    # --- choosing -----------------------------------------------------------------------------------------------
+    def pick(self, options: list):
+        return self.rng.choice(options)
+
+    def chance(self, p: float) -> bool:
+        return self.rng.random() < p
+
+    def has(self, feature: str) -> bool:
+        return feature in self.features
+
+    def other(self, options: list, *exclude):
+        """A choice different from everything in `exclude` (the exclusion the paper probes)."""
+        rest = [o for o in options if o not in exclude]
+        return self.pick(rest or options)
+
+    def thing(self, *exclude: str) -> str:
+        return self.other(self.vocab.things, *exclude)
+
+    def thing_adj(self, *exclude: str) -> str:
+        return self.other(self.vocab.thing_adjectives, *exclude)
+
+    def person(self, gender: str | None = None, *, kind: str | None = None) -> Character:
+        taken = {c.name for c in self.characters}
+        gender = gender or self.pick("fm")
+        names = self.vocab.girls if gender == "f" else self.vocab.boys
+        name = self.other(names, *taken)
+        c = Character(name, gender, kind or ("girl" if gender == "f" else "boy"))
+        self.characters.append(c)
+        return c
+
+    def animal(self, kind: str | None = None, named: bool | None = None) -> Character:
+        kind = kind or self.pick(self.vocab.animals)
+        gender = self.pick("fm")
+        if named if named is not None else self.chance(0.5):
+            taken = {c.name for c in self.characters}
+            name = self.other(self.vocab.girls if gender == "f" else self.vocab.boys, *taken)
+        else:
+            name, gender = f"the {kind}", "n"
+        c = Character(name, gender, kind)
+        self.characters.append(c)
+        return c
+
+    def parent(self) -> Character:
+        mom = self.chance(0.6)
+        c = Character("Mom" if mom else "Dad", "f" if mom else "m", "mom" if mom else "dad")
+        self.characters.append(c)
+        return c
+
+    # --- what is held -------------------------------------------------------------------------------------------
+    def give(self, who: Character, thing: str) -> None:
+        self.holds.setdefault(who.name, set()).add(thing)
+
+    def take_from(self, who: Character, thing: str) -> None:
+        self.holds.get(who.name, set()).discard(thing)
+
+    def has_thing(self, who: Character, thing: str) -> bool:
+        return thing in self.holds.get(who.name, set())
+
+    def hand_over(self, giver: Character, receiver: Character, thing: str) -> None:
+        self.take_from(giver, thing)
+        self.give(receiver, thing)
+        self.markers.add("gave_away")
+        self.events.append(("gave", giver.name, receiver.name, thing))
+
+    def instead(self, wanted: str, chosen: str) -> None:
+        """Record a choice made because the wanted thing could not be had (the exclusion the paper probes)."""
+        self.markers.add("exclusion")
+        self.events.append(("instead", wanted, chosen))
+
+    # --- writing ------------------------------------------------------------------------------------------------
+    def add(self, *sentences: str) -> None:
+        self.paragraphs[-1].extend(s for s in sentences if s)
+
+    def new_paragraph(self) -> None:
+        if self.paragraphs[-1]:
+            self.paragraphs.append([])
+
+    def say(self, who: Character, quote: str, reported: str, how: str | None = None) -> None:
+        """A quoted line when the story has Dialogue, else the same thing told (stories without it have no
+        quotes at all)."""
+        if not self.has("Dialogue"):
+            self.add(reported)
+            return
+        self.markers.add("Dialogue")
+        how = how or ("asked" if quote.endswith("?") else self.pick(["said", "said", "said", "shouted", "whispered"]))
+        lead_in = quote[:-1] + "," if quote.endswith(".") else quote  # "We can share," said Tom.
+        form = self.rng.randrange(3)
+        if form == 0:
+            self.add(f'{who.Name} {how}, "{quote}"')
+        elif form == 1:
+            self.add(f'"{lead_in}" {who.name} {how}.')
+        else:
+            self.add(f'"{lead_in}" {how} {who.name}.')
+
+    def a(self, word: str) -> str:
+        return f"{article(word)} {word}"
+
+    def text(self) -> str:
+        return "\n".join(" ".join(p) for p in self.paragraphs if p)
