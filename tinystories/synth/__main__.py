@@ -35,7 +35,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--schema-fraction", type=float, default=1.0, help="share of the plot schemas in use")
     p.add_argument("--stats", action="store_true", help="print quality figures instead of writing stories")
     p.add_argument("--compare", type=Path, help="with --stats: a released .txt file to compare against")
+    p.add_argument(
+        "--backend",
+        choices=["builtin", "openai"],
+        default="builtin",
+        help="openai: an OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY) writes the stories",
+    )
+    p.add_argument("--model", help="with --backend openai: the model name the endpoint serves")
+    p.add_argument("--concurrency", type=int, default=8, help="with --backend openai: requests in flight")
     return p.parse_args(argv)
+
+
+def with_llm(args: argparse.Namespace) -> int:
+    from tinystories.llm import ChatClient, LLMError
+    from tinystories.synth.llm_stories import generate_with_llm
+
+    if not args.model or not args.out:
+        print("error: --backend openai needs --model NAME and --out FILE.jsonl", file=sys.stderr)
+        return 2
+    try:
+        client = ChatClient.from_env(args.model)
+    except LLMError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    report = generate_with_llm(
+        client,
+        args.n,
+        args.out,
+        args.seed,
+        args.concurrency,
+        args.vocab_fraction,
+        progress=lambda line: print(line, file=sys.stderr),
+    )
+    print(
+        f"{args.out}: {report.written} new stories, {report.kept} kept from before, "
+        f"{report.duplicates} duplicates dropped, {report.failed} failed",
+        file=sys.stderr,
+    )
+    if report.failed:
+        print("error: some stories failed; run the same command again to ask for them", file=sys.stderr)
+        return 1
+    return 0
 
 
 def render(args: argparse.Namespace, generator: StoryGenerator) -> str:
@@ -79,6 +119,8 @@ def stats(args: argparse.Namespace, generator: StoryGenerator) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.backend == "openai":
+        return with_llm(args)
     try:
         generator = StoryGenerator(args.vocab_fraction, args.schema_fraction)
     except ValueError as e:
