@@ -155,7 +155,8 @@ def test_cli_writes_the_three_formats(tmp_path: Path) -> None:
 
     assert synth("--n", "5", "--format", "jsonl", "--out", str(tmp_path / "s.jsonl")).returncode == 0
     records = [json.loads(line) for line in (tmp_path / "s.jsonl").read_text().splitlines()]
-    assert len(records) == 5 and set(records[0]) >= {"story", "words", "features", "summary"}
+    assert len(records) == 5
+    assert set(records[0]) == {"story", "words", "features", "summary", "random_sentence", "schema"}
 
     proc = synth("--n", "3", "--format", "instruct")
     assert proc.returncode == 0 and proc.stdout.count("Random sentence: ") == 3 and "<|endoftext|>" in proc.stdout

@@ -3,11 +3,13 @@
 import csv
 import json
 import math
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import run_train
+from conftest import ROOT, run_train
 from wandb_records import config, history, run_ids
 
 SMOKE = ("experiment=smoke",)
@@ -138,3 +140,24 @@ def test_ddp_on_two_cpu_processes(tmp_path: Path, smoke_cache: Path) -> None:
     assert "tokens seen      409,600" in proc.stdout  # both ranks' tokens: 200 steps of 2,048
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # rank 1 made no run dir of its own
     assert val_losses(run_dir)[-1] < 0.5 * math.log(512)
+
+
+def test_breadth_experiment_as_a_multirun(tmp_path: Path, smoke_cache: Path) -> None:
+    """`python train.py -m data.vocab_fraction=...`: one job per breadth, each on its own corpus."""
+    cmd = [
+        sys.executable,
+        str(ROOT / "train.py"),
+        "-m",
+        "experiment=smoke",
+        "data.vocab_fraction=0.25,1.0",
+        "trainer.max_steps=4",
+        "data.n_train=500",
+        "data.n_val=50",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        f"paths.cache_dir={smoke_cache}",
+    ]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    configs = [(tmp_path / "sweep" / str(job) / "config.yaml").read_text() for job in (0, 1)]
+    assert "vocab_fraction: 0.25" in configs[0] and "vocab_fraction: 1.0" in configs[1]
+    assert proc.stdout.count("Run summary") == 2

@@ -85,14 +85,7 @@ def render(args: argparse.Namespace, generator: StoryGenerator) -> str:
         if args.format == "txt":
             chunks.append(f"{story.text}\n{EOT}\n")
         elif args.format == "jsonl":
-            record = {
-                "story": story.text,
-                "words": list(story.words),
-                "features": list(story.features),
-                "summary": story.summary,
-                "schema": story.plot,
-            }
-            chunks.append(json.dumps(record) + "\n")
+            chunks.append(json.dumps({**instruct_record(story, rng), "schema": story.plot}) + "\n")
         else:
             chunks.append(f"{instruct_text(instruct_record(story, rng))}\n{EOT}\n")
     return "".join(chunks)
