@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from tinystories.model import Attention, ModelConfig, Transformer
+from tinystories.model import Attention, KVCache, ModelConfig, Transformer
 
 
 def tiny(family: str, **kw) -> ModelConfig:
@@ -90,3 +90,14 @@ def test_bad_shapes_are_named(kw: dict, message: str) -> None:
 def test_longer_than_positions_is_refused() -> None:
     with pytest.raises(ValueError, match="longer than model.max_seq_len=16"):
         Transformer(tiny("gpt-neo"))(torch.zeros(1, 17, dtype=torch.long))
+
+
+@pytest.mark.parametrize("cfg", [tiny("gpt-neo", local_window=3), tiny("llama", n_kv_head=2)], ids=["gpt-neo", "llama"])
+def test_kv_cache_gives_the_same_logits(cfg: ModelConfig) -> None:
+    torch.manual_seed(0)
+    model = Transformer(cfg).eval()
+    idx = torch.randint(0, cfg.vocab_size, (2, 12))
+    full = model(idx)
+    cache = KVCache(cfg, 2, torch.device("cpu"), torch.float32)
+    steps = [model(idx[:, :5], cache)] + [model(idx[:, t : t + 1], cache) for t in range(5, 12)]
+    torch.testing.assert_close(torch.cat(steps, dim=1), full, atol=1e-5, rtol=1e-5)

@@ -58,3 +58,23 @@ def test_checkpoint_rebuilds_the_network(tmp_path) -> None:
     assert again.model.cfg == lm.model.cfg
     for a, b in zip(lm.state_dict().values(), again.state_dict().values(), strict=True):
         assert torch.equal(a, b)
+
+
+def test_cached_generation_matches_recomputing_everything() -> None:
+    lm = module()
+    prompt = torch.tensor([[1, 2, 3], [4, 5, 6]])
+    idx = prompt.clone()
+    for _ in range(40):  # past the 32-token context: the cache is refilled on the way
+        logits = lm.model(idx[:, -lm.model.cfg.max_seq_len :])[:, -1]
+        if idx.shape[1] >= lm.model.cfg.max_seq_len:
+            break
+        idx = torch.cat([idx, logits.argmax(-1, keepdim=True)], dim=1)
+    naive = idx[:, 3:]
+    cached = lm.generate(prompt, max_new_tokens=naive.shape[1], temperature=0)
+    assert torch.equal(cached, naive)
+
+
+def test_seeded_sampling_is_reproducible() -> None:
+    lm = module()
+    runs = [lm.generate(torch.tensor([1, 2]), 20, 1.0, generator=torch.Generator().manual_seed(7)) for _ in range(2)]
+    assert torch.equal(runs[0], runs[1])

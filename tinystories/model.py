@@ -65,6 +65,16 @@ class ModelConfig:
         return asdict(self)
 
 
+class KVCache:
+    """Keys and values of the tokens seen so far, per layer, so generation costs one position per new token."""
+
+    def __init__(self, cfg: ModelConfig, batch: int, device: torch.device, dtype: torch.dtype) -> None:
+        shape = (batch, cfg.n_kv_head, cfg.max_seq_len, cfg.head_dim)
+        self.k = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(cfg.n_layer)]
+        self.v = [torch.zeros(shape, device=device, dtype=dtype) for _ in range(cfg.n_layer)]
+        self.length = 0  # positions filled
+
+
 class RMSNorm(nn.Module):
     def __init__(self, dim: int, eps: float) -> None:
         super().__init__()
@@ -104,26 +114,36 @@ class Attention(nn.Module):
         self.scale = 1.0 if neo else None
         self.window = cfg.local_window if (neo and cfg.local_window and layer_idx % 2 == 1) else None
 
-    def forward(self, x: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor] | None) -> torch.Tensor:
+    def forward(
+        self,
+        x: torch.Tensor,
+        rope: tuple[torch.Tensor, torch.Tensor] | None,
+        cache: KVCache | None = None,
+        layer: int = 0,
+        start: int = 0,
+    ) -> torch.Tensor:
         B, T, _ = x.shape
         q = self.q_proj(x).view(B, T, self.n_head, self.head_dim).transpose(1, 2)
         k = self.k_proj(x).view(B, T, self.n_kv_head, self.head_dim).transpose(1, 2)
         v = self.v_proj(x).view(B, T, self.n_kv_head, self.head_dim).transpose(1, 2)
         if rope is not None:
-            cos, sin = rope[0][:T], rope[1][:T]
+            cos, sin = rope[0][start : start + T], rope[1][start : start + T]
             q = q * cos + rotate_half(q) * sin
             k = k * cos + rotate_half(k) * sin
+        if cache is not None:  # attend over everything cached so far plus these T positions
+            cache.k[layer][:, :, start : start + T] = k
+            cache.v[layer][:, :, start : start + T] = v
+            k, v = cache.k[layer][:, :, : start + T], cache.v[layer][:, :, : start + T]
         if self.n_kv_head != self.n_head:
             repeat = self.n_head // self.n_kv_head
             k = k.repeat_interleave(repeat, dim=1)
             v = v.repeat_interleave(repeat, dim=1)
         dropout = self.cfg.dropout if self.training else 0.0
-        if self.window is None:
+        if self.window is None and cache is None:
             y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout, is_causal=True, scale=self.scale)
         else:
-            i = torch.arange(T, device=x.device)
-            dist = i[:, None] - i[None, :]
-            mask = (dist >= 0) & (dist < self.window)
+            dist = torch.arange(start, start + T, device=x.device)[:, None] - torch.arange(k.shape[2], device=x.device)
+            mask = (dist >= 0) & (dist < (self.window or k.shape[2] + 1))
             y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout, scale=self.scale)
         return self.out_proj(y.transpose(1, 2).reshape(B, T, -1))
 
@@ -158,8 +178,8 @@ class Block(nn.Module):
         self.norm2, self.mlp = norm(), MLP(cfg)
         self.drop = nn.Dropout(cfg.dropout)
 
-    def forward(self, x: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor] | None) -> torch.Tensor:
-        x = x + self.drop(self.attn(self.norm1(x), rope))
+    def forward(self, x: torch.Tensor, rope, cache: KVCache | None = None, layer: int = 0, start: int = 0):
+        x = x + self.drop(self.attn(self.norm1(x), rope, cache, layer, start))
         return x + self.drop(self.mlp(self.norm2(x)))
 
 
@@ -195,20 +215,23 @@ class Transformer(nn.Module):
         if isinstance(module, nn.Linear) and module.bias is not None:
             nn.init.zeros_(module.bias)
 
-    def forward(self, idx: torch.Tensor) -> torch.Tensor:
-        """Logits for every position of `idx` (batch, time)."""
+    def forward(self, idx: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
+        """Logits for every position of `idx` (batch, time). With a cache, `idx` continues what it holds."""
         T = idx.shape[1]
-        if T > self.cfg.max_seq_len:
-            raise ValueError(f"sequence of {T} tokens is longer than model.max_seq_len={self.cfg.max_seq_len}")
+        start = cache.length if cache is not None else 0
+        if start + T > self.cfg.max_seq_len:
+            raise ValueError(f"sequence of {start + T} tokens is longer than model.max_seq_len={self.cfg.max_seq_len}")
         x = self.tok_emb(idx)
         rope = None
         if self.pos_emb is not None:
-            x = x + self.pos_emb(torch.arange(T, device=idx.device))
+            x = x + self.pos_emb(torch.arange(start, start + T, device=idx.device))
         else:
             rope = (self.rope_cos.to(x.dtype), self.rope_sin.to(x.dtype))
         x = self.drop(x)
-        for block in self.blocks:
-            x = block(x, rope)
+        for i, block in enumerate(self.blocks):
+            x = block(x, rope, cache, i, start)
+        if cache is not None:
+            cache.length = start + T
         return self.lm_head(self.norm(x))
 
     def num_params(self, non_embedding: bool = False) -> int:

@@ -8,6 +8,7 @@ rebuilds the same network on its own.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import lightning as L
 import torch
@@ -15,7 +16,7 @@ import torch.nn.functional as F
 from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError
-from tinystories.model import ModelConfig, Transformer
+from tinystories.model import KVCache, ModelConfig, Transformer
 
 
 class LanguageModel(L.LightningModule):
@@ -166,6 +167,45 @@ class LanguageModel(L.LightningModule):
 
     # --- generation -------------------------------------------------------------------------------------------
     @torch.no_grad()
+    def stream(
+        self,
+        prompt_ids: torch.Tensor,
+        max_new_tokens: int = 200,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        eot_id: int | None = None,
+        generator: torch.Generator | None = None,
+    ) -> Iterator[torch.Tensor]:
+        """Yields the next token of every row, (batch,), one step at a time, with a KV cache. A row that has
+        emitted `eot_id` keeps yielding it; the stream ends when all rows have. Past the model's context the
+        cache is refilled from the last half of the text."""
+        was_training = self.training
+        self.eval()
+        model, context = self.model, self.model.cfg.max_seq_len
+        idx = prompt_ids.to(self.device).view(-1, prompt_ids.shape[-1]).long()
+        done = torch.zeros(idx.shape[0], dtype=torch.bool, device=self.device)
+        cache: KVCache | None = None
+        logits = None
+        try:
+            for _ in range(max_new_tokens):
+                if cache is None or cache.length >= context:
+                    keep = context - 1 if cache is None else context // 2
+                    cache = KVCache(model.cfg, idx.shape[0], self.device, model.tok_emb.weight.dtype)
+                    logits = model(idx[:, -keep:], cache)[:, -1]
+                nxt = sample_next(logits.float(), temperature, top_k, top_p, generator)
+                if eot_id is not None:
+                    nxt = nxt.masked_fill(done, eot_id)
+                    done |= nxt == eot_id
+                idx = torch.cat([idx, nxt[:, None]], dim=1)
+                yield nxt
+                if eot_id is not None and bool(done.all()):
+                    return
+                if cache.length < context:
+                    logits = model(nxt[:, None], cache)[:, -1]
+        finally:
+            self.train(was_training)
+
     def generate(
         self,
         prompt_ids: torch.Tensor,
@@ -174,36 +214,29 @@ class LanguageModel(L.LightningModule):
         top_k: int | None = None,
         top_p: float | None = None,
         eot_id: int | None = None,
+        generator: torch.Generator | None = None,
     ) -> torch.Tensor:
-        """Sample continuations of `prompt_ids` (time,) or (batch, time); a row stops once it emits `eot_id`.
+        """Sampled continuations of `prompt_ids` (time,) or (batch, time): only the new tokens, (batch, new),
+        padded with `eot_id` after a row has stopped."""
+        steps = list(self.stream(prompt_ids, max_new_tokens, temperature, top_k, top_p, eot_id, generator))
+        if not steps:
+            return torch.zeros(prompt_ids.view(-1, prompt_ids.shape[-1]).shape[0], 0, dtype=torch.long)
+        return torch.stack(steps, dim=1)
 
-        Returns only the new tokens, (batch, new), padded with `eot_id` after a row has stopped.
-        """
-        was_training = self.training
-        self.eval()
-        idx = prompt_ids.to(self.device).view(-1, prompt_ids.shape[-1]).long()
-        done = torch.zeros(idx.shape[0], dtype=torch.bool, device=self.device)
-        start = idx.shape[1]
-        for _ in range(max_new_tokens):
-            logits = self.model(idx[:, -self.model.cfg.max_seq_len :])[:, -1, :].float()
-            if temperature <= 0:
-                nxt = logits.argmax(-1, keepdim=True)
-            else:
-                logits = logits / temperature
-                if top_k is not None and top_k < logits.size(-1):
-                    kth = torch.topk(logits, top_k).values[:, -1:]
-                    logits = logits.masked_fill(logits < kth, float("-inf"))
-                if top_p is not None and top_p < 1.0:
-                    sorted_logits, order = torch.sort(logits, descending=True)
-                    cum = sorted_logits.softmax(-1).cumsum(-1)
-                    drop = cum - sorted_logits.softmax(-1) > top_p  # keep the smallest set reaching top_p
-                    logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
-                nxt = torch.multinomial(logits.softmax(-1), 1)
-            if eot_id is not None:
-                nxt = nxt.masked_fill(done[:, None], eot_id)
-                done |= nxt[:, 0] == eot_id
-            idx = torch.cat([idx, nxt], dim=1)
-            if eot_id is not None and bool(done.all()):
-                break
-        self.train(was_training)
-        return idx[:, start:]
+
+def sample_next(
+    logits: torch.Tensor, temperature: float, top_k: int | None, top_p: float | None, generator=None
+) -> torch.Tensor:
+    """One token per row from (batch, vocab) logits: greedy at temperature 0, else top-k / nucleus sampling."""
+    if temperature <= 0:
+        return logits.argmax(-1)
+    logits = logits / temperature
+    if top_k is not None and top_k < logits.size(-1):
+        kth = torch.topk(logits, top_k).values[:, -1:]
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    if top_p is not None and top_p < 1.0:
+        sorted_logits, order = torch.sort(logits, descending=True)
+        probs = sorted_logits.softmax(-1)
+        drop = probs.cumsum(-1) - probs > top_p  # keep the smallest set whose mass reaches top_p
+        logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
+    return torch.multinomial(logits.softmax(-1), 1, generator=generator)[:, 0]
