@@ -1,0 +1,97 @@
+"""Export to a Hugging Face directory that transformers loads offline, and generation from either form."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import lightning as L
+import pytest
+import torch
+
+from tinystories.data.tokenizer import TrainBPE
+from tinystories.inference import load_model
+from tinystories.module import LanguageModel
+from tinystories.synth import generate_stories
+
+transformers = pytest.importorskip("transformers", reason="export needs the hf extra: pip install -e '.[hf]'")
+
+SHAPES = {
+    "gpt-neo": dict(family="gpt-neo", d_model=32, n_layer=2, n_head=4, max_seq_len=64, local_window=16),
+    "llama": dict(family="llama", d_model=32, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=64),
+}
+
+
+@pytest.fixture(params=list(SHAPES))
+def checkpoint(request, tmp_path: Path) -> Path:
+    """A run dir as training leaves it: checkpoints/ and tokenizer/."""
+    stories = list(generate_stories(200, seed=0))
+    tok = TrainBPE(vocab_size=300).build(lambda: iter(stories))
+    tok.save(tmp_path / "run" / "tokenizer")
+    torch.manual_seed(0)
+    module = LanguageModel(SHAPES[request.param], vocab_size=tok.vocab_size)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.add_(torch.randn_like(p) * 0.05)
+    path = tmp_path / "run" / "checkpoints" / "last.ckpt"
+    path.parent.mkdir()
+    torch.save(
+        {
+            "state_dict": module.state_dict(),
+            "hyper_parameters": dict(module.hparams),
+            "pytorch-lightning_version": L.__version__,
+        },
+        path,
+    )
+    return path
+
+
+def run(module: str, *args: str) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    return subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True, env=env)
+
+
+def first_story(ids: list[int], eot: int) -> list[int]:
+    return ids[: ids.index(eot) + 1] if eot in ids else ids
+
+
+def test_export_loads_in_transformers_and_continues_the_same(checkpoint: Path, tmp_path: Path) -> None:
+    out = tmp_path / "exported"
+    proc = run("tinystories.export", f"ckpt={checkpoint}", f"out={out}")
+    assert proc.returncode == 0, proc.stderr
+    assert {"config.json", "model.safetensors", "tokenizer.json"} <= {p.name for p in out.iterdir()}
+
+    hf_model = transformers.AutoModelForCausalLM.from_pretrained(out, local_files_only=True).eval()
+    hf_tok = transformers.AutoTokenizer.from_pretrained(out, local_files_only=True)
+    ours, tok = load_model(checkpoint)
+    prompt = "Once upon a time, there was a little girl named Lily."
+    ids = tok.encode(prompt)
+    assert hf_tok(prompt)["input_ids"] == ids and hf_tok.decode(ids) == prompt
+
+    new = 64 - len(ids)  # up to the model's context
+    mine = ours.generate(torch.tensor(ids), max_new_tokens=new, temperature=0, eot_id=tok.eot_id)[0].tolist()
+    theirs = hf_model.generate(torch.tensor([ids]), max_new_tokens=new, do_sample=False, pad_token_id=tok.eot_id)
+    theirs = theirs[0, len(ids) :].tolist()
+    assert len(first_story(mine, tok.eot_id)) > 10
+    assert first_story(mine, tok.eot_id) == first_story(theirs, tok.eot_id)
+
+    back, _ = load_model(out)  # and the exported directory loads into our model unchanged
+    x = torch.tensor([ids])
+    torch.testing.assert_close(back.model(x), ours.model(x))
+
+
+def test_generate_streams_from_a_checkpoint_and_from_a_hf_dir(checkpoint: Path, tmp_path: Path) -> None:
+    args = ["prompt=One day", "n=2", "max_new_tokens=20", "seed=3"]
+    first = run("tinystories.generate", f"ckpt={checkpoint}", *args)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("--- story") == 2 and "One day" in first.stdout and "tokens/s" in first.stderr
+    assert run("tinystories.generate", f"ckpt={checkpoint}", *args).stdout == first.stdout  # seeded
+    assert run("tinystories.export", f"ckpt={checkpoint}", f"out={tmp_path / 'hf'}").returncode == 0
+    from_dir = run("tinystories.generate", f"ckpt={tmp_path / 'hf'}", *args)
+    assert from_dir.returncode == 0 and from_dir.stdout == first.stdout
+
+
+def test_bad_arguments_are_named(tmp_path: Path) -> None:
+    proc = run("tinystories.generate", f"ckpt={tmp_path / 'none.ckpt'}")
+    assert proc.returncode == 2 and "is neither a checkpoint file nor a Hugging Face model directory" in proc.stderr
+    proc = run("tinystories.export", "ckpt=x", "out=y", "colour=red")
+    assert proc.returncode == 2 and "unknown argument(s) colour" in proc.stderr
