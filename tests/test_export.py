@@ -95,3 +95,39 @@ def test_bad_arguments_are_named(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "is neither a checkpoint file nor a Hugging Face model directory" in proc.stderr
     proc = run("tinystories.export", "ckpt=x", "out=y", "colour=red")
     assert proc.returncode == 2 and "unknown argument(s) colour" in proc.stderr
+
+
+def test_init_from_a_hf_directory(tmp_path: Path) -> None:
+    from tinystories.errors import ConfigError
+    from tinystories.hf import to_hf_model
+
+    torch.manual_seed(0)
+    source = LanguageModel(SHAPES["gpt-neo"], vocab_size=300)
+    to_hf_model(source.model).save_pretrained(tmp_path / "hf")
+    target = LanguageModel({**SHAPES["gpt-neo"], "max_seq_len": 32}, vocab_size=300)  # fewer positions: cut
+    target.load_hf_weights(str(tmp_path / "hf"))
+    x = torch.randint(0, 300, (1, 32))
+    torch.testing.assert_close(target.model(x), source.model(x))
+    wrong = LanguageModel({**SHAPES["gpt-neo"], "d_model": 64}, vocab_size=300)
+    with pytest.raises(ConfigError, match="does not fit the configured model: model.d_model=64 but it has 32"):
+        wrong.load_hf_weights(str(tmp_path / "hf"))
+
+
+def test_train_py_starts_from_init_from(tmp_path: Path, smoke_cache: Path) -> None:
+    from hydra.utils import instantiate
+
+    from conftest import compose_train, run_train
+    from tinystories.hf import to_hf_model
+
+    cfg = compose_train(tmp_path, ["experiment=smoke"])
+    module = instantiate(cfg.module, _convert_="all", vocab_size=512)
+    to_hf_model(module.model).save_pretrained(tmp_path / "hf")
+    proc = run_train(
+        tmp_path / "run", smoke_cache, "experiment=smoke", "trainer.max_steps=2", f"model.init_from={tmp_path / 'hf'}"
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert f"Initialized the model from {tmp_path / 'hf'}" in proc.stdout + proc.stderr
+    bad = run_train(
+        tmp_path / "run2", smoke_cache, "experiment=smoke", "model.d_model=64", f"model.init_from={tmp_path / 'hf'}"
+    )
+    assert bad.returncode != 0 and "model.d_model=64 but it has 32" in bad.stderr and "Traceback" not in bad.stderr

@@ -43,8 +43,9 @@ class LanguageModel(L.LightningModule):
 
     # --- the network ------------------------------------------------------------------------------------------
     def _build(self, vocab_size: int) -> None:
+        shape = {k: v for k, v in dict(self.hparams.model).items() if k != "init_from"}
         try:
-            cfg = ModelConfig(**{**dict(self.hparams.model), "vocab_size": vocab_size})
+            cfg = ModelConfig(**shape, vocab_size=vocab_size)
         except (TypeError, ValueError) as e:
             raise ConfigError(f"bad model config: {e}") from None
         self.model = Transformer(cfg)
@@ -62,6 +63,8 @@ class LanguageModel(L.LightningModule):
         vocab = datamodule.vocab_size
         if self.model is None:
             self._build(vocab)
+            if self.hparams.model.get("init_from"):
+                self.load_hf_weights(self.hparams.model["init_from"])
         elif self.model.cfg.vocab_size != vocab:
             raise ConfigError(
                 f"the model has a {self.model.cfg.vocab_size}-token vocabulary but the tokenizer has {vocab}: "
@@ -72,6 +75,41 @@ class LanguageModel(L.LightningModule):
                 f"data.seq_len={datamodule.seq_len} is larger than the model's positions "
                 f"(model.max_seq_len={self.model.cfg.max_seq_len}); lower data.seq_len or raise model.max_seq_len"
             )
+
+    def load_hf_weights(self, directory: str) -> None:
+        """Start from a Hugging Face checkpoint of the same family and shape (e.g. a downloaded
+        TinyStories-33M); a longer position table than ours is cut to our context."""
+        from tinystories.hf import load_hf_dir
+
+        theirs, state = load_hf_dir(directory)
+        ours = self.model.cfg
+        fields = (
+            "family",
+            "vocab_size",
+            "d_model",
+            "n_layer",
+            "n_head",
+            "n_kv_head",
+            "d_ff",
+            "local_window",
+            "tie_embeddings",
+        )
+        wrong = [
+            f"model.{f}={getattr(ours, f)} but it has {getattr(theirs, f)}"
+            for f in fields
+            if getattr(ours, f) != getattr(theirs, f)
+        ]
+        if theirs.max_seq_len < ours.max_seq_len:
+            wrong.append(f"model.max_seq_len={ours.max_seq_len} but it has {theirs.max_seq_len} positions")
+        if wrong:
+            raise ConfigError(
+                f"model.init_from={directory} does not fit the configured model: {'; '.join(wrong)}. Choose the "
+                f"preset and tokenizer it was trained with (e.g. model=ts-33m tokenizer=gpt-neo for TinyStories-33M)"
+            )
+        if "pos_emb.weight" in state:
+            state["pos_emb.weight"] = state["pos_emb.weight"][: ours.max_seq_len]
+        self.model.load_state_dict(state)
+        rank_zero_info(f"Initialized the model from {directory}")
 
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         return self._net(idx)
