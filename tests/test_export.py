@@ -78,6 +78,14 @@ def test_export_loads_in_transformers_and_continues_the_same(checkpoint: Path, t
     x = torch.tensor([ids])
     torch.testing.assert_close(back.model(x), ours.model(x))
 
+    hf_tok.backend_tokenizer.model.save(str(tmp_path))  # a directory in the older vocab.json/merges.txt layout
+    (out / "tokenizer.json").unlink()
+    for f in ("vocab.json", "merges.txt"):
+        (tmp_path / f).rename(out / f)
+    (out / "tokenizer_config.json").unlink()
+    _, old_layout = load_model(out)
+    assert old_layout.encode(prompt) == ids
+
 
 def test_generate_streams_from_a_checkpoint_and_from_a_hf_dir(checkpoint: Path, tmp_path: Path) -> None:
     args = ["prompt=One day", "n=2", "max_new_tokens=20", "seed=3"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
+from tinystories.data.sources import EOT
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.errors import ConfigError
 from tinystories.hf import load_hf_dir
@@ -22,11 +23,7 @@ def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple
         shape = {k: v for k, v in cfg.to_dict().items() if k != "vocab_size"}
         module = LanguageModel(shape, vocab_size=cfg.vocab_size)
         module.model.load_state_dict(state)
-        tok_path = Path(tokenizer) if tokenizer else source
-        tok_file = tok_path / "tokenizer.json" if tok_path.is_dir() else tok_path
-        if not tok_file.is_file():
-            raise ConfigError(f"no tokenizer.json in {tok_path}; name one with tokenizer=PATH")
-        return module.eval(), TextTokenizer(Tokenizer.from_file(str(tok_file)))
+        return module.eval(), TextTokenizer(hf_dir_tokenizer(Path(tokenizer) if tokenizer else source))
     if not source.is_file():
         raise ConfigError(f"{source} is neither a checkpoint file nor a Hugging Face model directory")
     module = LanguageModel.load_from_checkpoint(source, map_location="cpu")
@@ -41,6 +38,23 @@ def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple
             f"the tokenizer at {tok_dir} has {tok.vocab_size} tokens, the model {module.model.cfg.vocab_size}"
         )
     return module.eval(), tok
+
+
+def hf_dir_tokenizer(path: Path) -> Tokenizer:
+    """The tokenizer of a Hugging Face directory: its tokenizer.json, or, for checkpoints in the older GPT-2
+    layout (e.g. the released TinyStories models), the byte-level BPE of its vocab.json and merges.txt."""
+    tok_file = path / "tokenizer.json" if path.is_dir() else path
+    if tok_file.is_file():
+        return Tokenizer.from_file(str(tok_file))
+    if path.is_dir() and (path / "vocab.json").is_file() and (path / "merges.txt").is_file():
+        from tokenizers import decoders, models, pre_tokenizers
+
+        tok = Tokenizer(models.BPE.from_file(str(path / "vocab.json"), str(path / "merges.txt")))
+        tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+        tok.decoder = decoders.ByteLevel()
+        tok.add_special_tokens([EOT])
+        return tok
+    raise ConfigError(f"no tokenizer.json (or vocab.json and merges.txt) in {path}; name one with tokenizer=PATH")
 
 
 def parse_key_values(argv: list[str], defaults: dict) -> dict:
