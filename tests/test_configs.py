@@ -84,3 +84,10 @@ def test_unknown_preset_lists_the_choices(tmp_path: Path) -> None:
 
     with pytest.raises(MissingConfigException, match="(?s)Could not find 'model/ts-9m'.*ts-8m"):
         compose_train(tmp_path, ["model=ts-9m"])
+
+
+@pytest.mark.parametrize("name", options("curriculum"))
+def test_curricula(tmp_path: Path, name: str) -> None:
+    cfg = compose_train(tmp_path, [f"curriculum={name}"])
+    curriculum = instantiate(cfg.data.curriculum) if cfg.data.curriculum else None
+    assert name == "none" or curriculum.stages[-1].until == 1.0

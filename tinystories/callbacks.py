@@ -104,6 +104,26 @@ class Throughput(L.Callback):
         return self.tokens_trained / self.train_seconds if self.train_seconds > 0 else 0.0
 
 
+class CurriculumMonitor(L.Callback):
+    """Logs where the curriculum is: `curriculum/stage` and the stage's limits (story length in tokens,
+    difficulty score, window length)."""
+
+    def on_train_batch_end(self, trainer, pl_module, outputs, batch, batch_idx) -> None:
+        windows = getattr(trainer.datamodule, "curriculum_windows", None)
+        if windows is None or not pl_module.is_log_step():
+            return
+        index, stage = windows.batches.curriculum.stage_at(trainer.global_step / trainer.max_steps)
+        max_len, max_score = windows.limits[index]
+        pl_module.log_dict(
+            {
+                "curriculum/stage": float(index),
+                "curriculum/max_len": float(max_len),
+                "curriculum/max_score": max_score,
+                "curriculum/seq_len": float(batch.shape[1] - 1),
+            }
+        )
+
+
 class SampleStories(L.Callback):
     """After each validation, writes stories from fixed prompts to the console, to `samples.md` in the run dir,
     and to W&B as a table. Sampling uses its own seed, so it does not change the training's random stream."""

@@ -8,6 +8,7 @@ for `vocab_size` when it builds the network.
 from __future__ import annotations
 
 import os
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 from torch.utils.data import DataLoader
 
 from tinystories.data.cache import build_token_cache, cache_key, load_token_cache
+from tinystories.data.curriculum import Curriculum, CurriculumBatches, CurriculumWindows, story_table
 from tinystories.data.sources import BuiltinSource
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.data.windows import TokenWindows, WindowOrder
@@ -50,6 +52,8 @@ class StoryDataModule(L.LightningDataModule):
         run_dir: str | None = None,
         seed: int = 1337,
         repair_encoding: bool = True,
+        curriculum: Curriculum | None = None,
+        common_tokens: int = 1000,
     ) -> None:
         super().__init__()
         if seq_len < 1 or batch_size < 1:
@@ -60,9 +64,13 @@ class StoryDataModule(L.LightningDataModule):
         self.cache_dir = Path(os.path.expanduser(cache_dir))
         self.run_dir = Path(run_dir) if run_dir else None
         self.seed, self.repair_encoding = seed, repair_encoding
+        self.curriculum = curriculum or None  # an empty config (curriculum=none) means plain shuffled windows
+        self.common_tokens = common_tokens  # difficulty: tokens outside this many most frequent count as rare
         self.tokenizer: TextTokenizer | None = None
         self.tokens: dict[str, np.ndarray] = {}
         self.meta: dict = {}
+        self.stories_table: dict[str, np.ndarray] | None = None
+        self.curriculum_windows: CurriculumWindows | None = None
 
     # --- what the rest of the run asks for -------------------------------------------------------------------
     @property
@@ -122,14 +130,33 @@ class StoryDataModule(L.LightningDataModule):
                     f"{self.seq_len + 1}; use more data or a smaller data.seq_len"
                 )
         self.tokenizer = tokenizer
+        if self.curriculum is not None:
+            self.stories_table = self._story_table(tokens_dir, tokenizer)
         if self.run_dir is not None and (self.trainer is None or self.trainer.is_global_zero):
             tokenizer.save(self.run_dir / "tokenizer")
+
+    def _story_table(self, tokens_dir: Path, tokenizer: TextTokenizer) -> dict[str, np.ndarray]:
+        """Per-story lengths and difficulty, computed once and cached beside the token arrays."""
+        path = tokens_dir / f"stories-{self.common_tokens}.npz"
+        if not path.exists():
+            ends = np.asarray(
+                [i for i in range(tokenizer.vocab_size) if any(c in tokenizer.decode([i]) for c in ".!?")]
+            )
+            table = story_table(np.asarray(self.tokens["train"]), tokenizer.eot_id, ends, self.common_tokens)
+            fd, tmp = tempfile.mkstemp(prefix=".stories.", suffix=".npz", dir=tokens_dir)
+            with os.fdopen(fd, "wb") as f:
+                np.savez(f, **table)
+            os.replace(tmp, path)
+        with np.load(path) as data:
+            return {k: data[k] for k in data.files}
 
     # --- loading ---------------------------------------------------------------------------------------------
     def _rank(self) -> tuple[int, int]:
         return (self.trainer.global_rank, self.trainer.world_size) if self.trainer else (0, 1)
 
     def train_dataloader(self) -> DataLoader:
+        if self.curriculum is not None:
+            return self._curriculum_loader()
         windows = TokenWindows(self.tokens["train"], self.seq_len)
         rank, world = self._rank()
         if self.trainer is not None:
@@ -146,6 +173,23 @@ class StoryDataModule(L.LightningDataModule):
             )
         order = WindowOrder(len(windows), num_samples, self.seed, rank, world, start, shuffle=True)
         return self._loader(windows, order)
+
+    def _curriculum_loader(self) -> DataLoader:
+        rank, world = self._rank()
+        trainer = self.trainer
+        max_steps = trainer.max_steps if trainer else 1
+        accumulate = trainer.accumulate_grad_batches if trainer else 1
+        start = trainer.global_step * accumulate if trainer else 0
+        batches = CurriculumBatches(self.curriculum, self.batch_size, self.seq_len, max_steps, accumulate, start)
+        windows = CurriculumWindows(self.tokens["train"], self.stories_table, batches, self.seed, rank, world)
+        self.curriculum_windows = windows  # what the curriculum monitor reports
+        return DataLoader(
+            windows,
+            batch_sampler=batches,
+            num_workers=self.num_workers,
+            pin_memory=self.pin_memory,
+            persistent_workers=self.num_workers > 0,
+        )
 
     def val_dataloader(self) -> DataLoader:
         windows = TokenWindows(self.tokens["val"], self.seq_len)

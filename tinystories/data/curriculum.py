@@ -1,0 +1,208 @@
+"""Curricula: which stories the model sees, and in windows of what length, as training goes on.
+
+A curriculum is a list of stages, each ending at a fraction of training and saying which stories are eligible (no
+longer, or no harder, than a quantile of the corpus) and how long the windows are. What a micro-batch holds is a
+pure function of (micro-batch number, seed, rank): a window packs whole eligible stories drawn by a generator seeded
+with exactly those numbers, so resuming at any step gives the same batches, and each rank draws only from its own
+share of the stories, so DDP ranks stay disjoint. The named curricula in `conf/curriculum/` are presets of `stages`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset, Sampler
+
+from tinystories.errors import ConfigError
+
+PACINGS = {"linear": lambda x: x, "root": math.sqrt, "step": lambda x: 0.0 if x < 1 else 1.0}
+
+
+@dataclass(frozen=True)
+class Stage:
+    until: float  # the fraction of training at which this stage ends
+    max_len_quantile: float = 1.0  # eligible: stories no longer than this quantile of story lengths
+    max_score_quantile: float = 1.0  # eligible: stories no harder than this quantile of difficulty
+    seq_len: int | None = None  # window length in this stage; None: data.seq_len
+
+
+class Curriculum:
+    """A validated list of stages; `Curriculum([{"until": 0.3, "max_len_quantile": 0.5}, {"until": 1.0}])`."""
+
+    def __init__(self, stages: list[dict], name: str = "stages") -> None:
+        if not stages:
+            raise ConfigError(f"curriculum {name} has no stages; use curriculum=none for plain shuffled windows")
+        try:
+            self.stages = [s if isinstance(s, Stage) else Stage(**s) for s in stages]
+        except TypeError as e:
+            raise ConfigError(
+                f"curriculum {name}: {e}; a stage has until, max_len_quantile, max_score_quantile, seq_len"
+            ) from None
+        self.name = name
+        ends = [s.until for s in self.stages]
+        if any(b <= a for a, b in zip(ends, ends[1:], strict=False)):
+            raise ConfigError(f"curriculum {name}: stages out of order (until={ends}); each must end after the last")
+        for s in self.stages:
+            for field in ("until", "max_len_quantile", "max_score_quantile"):
+                if not 0 < getattr(s, field) <= 1:
+                    raise ConfigError(f"curriculum {name}: {field}={getattr(s, field)} is outside (0, 1]")
+            if s.seq_len is not None and s.seq_len < 2:
+                raise ConfigError(f"curriculum {name}: seq_len={s.seq_len} is too short")
+        if ends[-1] != 1.0:
+            raise ConfigError(f"curriculum {name}: the last stage must end at until=1.0 (it ends at {ends[-1]})")
+
+    def stage_at(self, progress: float) -> tuple[int, Stage]:
+        for i, s in enumerate(self.stages):
+            if progress < s.until:
+                return i, s
+        return len(self.stages) - 1, self.stages[-1]
+
+
+def length(widen_by: float = 0.5, start: float = 0.25, steps: int = 4) -> Curriculum:
+    """Shortest stories first, widening to all of them by `widen_by` of training."""
+    _check_fraction("widen_by", widen_by, "length")
+    stages = [
+        {"until": widen_by * (i + 1) / steps, "max_len_quantile": start + (1 - start) * i / steps} for i in range(steps)
+    ]
+    return Curriculum(_close(stages), "length")
+
+
+def seq_len(start: int = 64, warmup: float = 0.25, steps: int = 3) -> Curriculum:
+    """Short windows first, doubling `steps` times over `warmup` of training, then the full data.seq_len."""
+    _check_fraction("warmup", warmup, "seq_len")
+    stages = [{"until": warmup * (i + 1) / steps, "seq_len": start * 2**i} for i in range(steps)]
+    return Curriculum(_close(stages), "seq_len")
+
+
+def difficulty(pacing: str = "linear", warmup: float = 0.5, start: float = 0.2, steps: int = 5) -> Curriculum:
+    """Easy stories first (rare words, long sentences make a story hard), admitting harder ones on a pacing
+    function (linear, root or step) over `warmup` of training."""
+    if pacing not in PACINGS:
+        raise ConfigError(f"curriculum difficulty: pacing={pacing!r} is unknown; use one of {', '.join(PACINGS)}")
+    _check_fraction("warmup", warmup, "difficulty")
+    pace = PACINGS[pacing]
+    stages = [
+        {"until": warmup * (i + 1) / steps, "max_score_quantile": start + (1 - start) * pace(i / steps)}
+        for i in range(steps)
+    ]
+    return Curriculum(_close(stages), "difficulty")
+
+
+def _check_fraction(name: str, value: float, curriculum: str) -> None:
+    if not 0 < value <= 1:
+        raise ConfigError(f"curriculum {curriculum}: {name}={value} is outside (0, 1]")
+
+
+def _close(stages: list[dict]) -> list[dict]:
+    """End with an unrestricted stage up to the end of training."""
+    if stages[-1]["until"] >= 1.0:
+        stages[-1] = {"until": 1.0}
+    else:
+        stages.append({"until": 1.0})
+    return stages
+
+
+def story_table(tokens: np.ndarray, eot_id: int, sentence_end_ids: np.ndarray, common: int) -> dict[str, np.ndarray]:
+    """Per story: where it starts, how many tokens it has (without its end-of-text), and a difficulty score in
+    [0, 1]: the mean of its rank by share of tokens outside the `common` most frequent, and its rank by mean
+    sentence length."""
+    ends = np.flatnonzero(tokens == eot_id)
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    lengths = ends - starts
+    counts = np.bincount(tokens, minlength=int(tokens.max()) + 1)
+    is_common = np.zeros(len(counts), dtype=bool)
+    is_common[np.argsort(-counts, kind="stable")[:common]] = True
+    story_of = np.repeat(np.arange(len(starts)), lengths + 1)
+    rare = np.bincount(story_of, weights=~is_common[tokens], minlength=len(starts)) / np.maximum(lengths, 1)
+    is_end = np.isin(tokens, sentence_end_ids)
+    sentences = np.bincount(story_of, weights=is_end, minlength=len(starts)) + 1
+    sentence_len = lengths / sentences
+
+    def rank(x: np.ndarray) -> np.ndarray:
+        return np.argsort(np.argsort(x, kind="stable"), kind="stable") / max(1, len(x) - 1)
+
+    return {"starts": starts, "lengths": lengths, "score": (rank(rare) + rank(sentence_len)) / 2}
+
+
+class CurriculumBatches(Sampler[list[tuple[int, int]]]):
+    """Micro-batch `b` of this rank: items (b, 0..n-1), n chosen so every micro-batch holds the same number of
+    tokens whatever its stage's window length."""
+
+    def __init__(
+        self, curriculum: Curriculum, batch_size: int, seq_len: int, max_steps: int, accumulate: int, start: int = 0
+    ) -> None:
+        self.curriculum, self.batch_size, self.seq_len = curriculum, batch_size, seq_len
+        self.max_steps, self.accumulate, self.start = max_steps, accumulate, start
+        for s in curriculum.stages:
+            if s.seq_len and (s.seq_len > seq_len or (batch_size * seq_len) % s.seq_len):
+                raise ConfigError(
+                    f"curriculum {curriculum.name}: seq_len={s.seq_len} must divide data.batch_size x data.seq_len "
+                    f"({batch_size} x {seq_len}) and not exceed data.seq_len"
+                )
+
+    def stage_of_batch(self, b: int) -> tuple[int, Stage]:
+        return self.curriculum.stage_at((b // self.accumulate) / self.max_steps)
+
+    def __len__(self) -> int:
+        return self.max_steps * self.accumulate
+
+    def __iter__(self):
+        for b in range(self.start, len(self)):
+            _, stage = self.stage_of_batch(b)
+            n = self.batch_size * self.seq_len // (stage.seq_len or self.seq_len)
+            yield [(b, j) for j in range(n)]
+
+
+class CurriculumWindows(Dataset):
+    """Item (b, j): a window of the stage's length + 1 tokens, packed from whole eligible stories of this rank."""
+
+    def __init__(
+        self,
+        tokens: np.ndarray,
+        table: dict[str, np.ndarray],
+        batches: CurriculumBatches,
+        seed: int,
+        rank: int = 0,
+        world_size: int = 1,
+    ) -> None:
+        self.tokens, self.table, self.batches = tokens, table, batches
+        self.seed, self.rank = seed, rank
+        lengths, score = table["lengths"], table["score"]
+        mine = np.arange(len(lengths))[rank::world_size]
+        self.eligible = []
+        self.limits = []
+        for s in batches.curriculum.stages:
+            max_len = np.quantile(lengths, s.max_len_quantile, method="higher")
+            max_score = np.quantile(score, s.max_score_quantile, method="higher")
+            ok = mine[(lengths[mine] <= max_len) & (score[mine] <= max_score)]
+            if len(ok) == 0:
+                raise ConfigError(f"curriculum {batches.curriculum.name}: a stage admits no stories on rank {rank}")
+            self.eligible.append(ok)
+            self.limits.append((int(max_len), float(max_score)))
+
+    def __len__(self) -> int:
+        return len(self.batches) * self.batches.batch_size
+
+    def stories_for(self, b: int, j: int) -> tuple[list[int], int, int]:
+        """The stories item (b, j) packs, where in the first one its window starts, and the window's length.
+        Starting at a random point of the first story lets windows cover whole stories, not only beginnings."""
+        index, stage = self.batches.stage_of_batch(b)
+        need = (stage.seq_len or self.batches.seq_len) + 1
+        rng = np.random.default_rng([self.seed, self.rank, b, j])
+        eligible, lengths = self.eligible[index], self.table["lengths"]
+        picked = [int(eligible[rng.integers(len(eligible))])]
+        offset = int(rng.integers(lengths[picked[0]] + 1))
+        total = int(lengths[picked[0]]) + 1 - offset
+        while total < need:
+            picked.append(int(eligible[rng.integers(len(eligible))]))
+            total += int(lengths[picked[-1]]) + 1
+        return picked, offset, need
+
+    def __getitem__(self, item: tuple[int, int]) -> torch.Tensor:
+        picked, offset, need = self.stories_for(*item)
+        starts, lengths = self.table["starts"], self.table["lengths"]
+        parts = [self.tokens[starts[s] : starts[s] + lengths[s] + 1] for s in picked]  # each with its end-of-text
+        return torch.from_numpy(np.concatenate(parts)[offset : offset + need].astype(np.int64))
