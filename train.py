@@ -19,7 +19,7 @@ from tinystories.callbacks import Throughput, TokenBudget
 from tinystories.config import register_resolvers
 from tinystories.errors import TinyStoriesError
 from tinystories.resume import resolve_ckpt_path, wandb_run_id
-from tinystories.summary import format_summary
+from tinystories.summary import format_summary, write_summary
 
 register_resolvers()
 
@@ -55,19 +55,20 @@ def train(cfg: DictConfig) -> float:
 
     checkpoint = next((c for c in trainer.callbacks if isinstance(c, ModelCheckpoint)), None)
     throughput = next((c for c in trainer.callbacks if isinstance(c, Throughput)), None)
+    summary = {
+        "params": module.num_params(),
+        "non_embedding": module.num_params(non_embedding=True),
+        "tokens_seen": module.tokens_seen,
+        "val_loss": val_loss,
+        "tokens_per_s": throughput.tokens_per_s if throughput else 0.0,
+        "train_seconds": throughput.train_seconds if throughput else 0.0,
+        "run_dir": str(run_dir),
+        "last_ckpt": checkpoint.last_model_path if checkpoint else None,
+        "best_ckpt": checkpoint.best_model_path if checkpoint else None,
+    }
     if trainer.is_global_zero:
-        print(
-            format_summary(
-                params=module.num_params(),
-                non_embedding=module.num_params(non_embedding=True),
-                tokens_seen=module.tokens_seen,
-                val_loss=val_loss,
-                tokens_per_s=throughput.tokens_per_s if throughput else 0.0,
-                run_dir=str(run_dir),
-                last_ckpt=checkpoint.last_model_path if checkpoint else None,
-                best_ckpt=checkpoint.best_model_path if checkpoint else None,
-            )
-        )
+        print(format_summary(**summary))
+        write_summary(run_dir / "summary.json", summary)
     return val_loss
 
 

@@ -33,6 +33,8 @@ def test_train_end_to_end(tmp_path: Path, smoke_cache: Path) -> None:
     samples = (run_dir / "samples.md").read_text()
     assert "## Step 200" in samples and "Once upon a time" in samples
 
+    summary = json.loads((run_dir / "summary.json").read_text())
+    assert summary["tokens_seen"] == 204_800 and summary["train_seconds"] > 0
     losses = val_losses(run_dir)
     assert losses[-1] < 0.5 * math.log(512), losses  # from about ln(vocab) at initialization
     for line in ("Run summary", "parameters", "tokens seen      204,800", "val loss", "tokens/s", str(run_dir)):

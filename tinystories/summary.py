@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
+
+
+def write_summary(path: Path, fields: dict) -> None:
+    """The summary as JSON in the run dir, for tables and scaling analyses that read many runs."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(fields, indent=2))
+    tmp.replace(path)
 
 
 def format_summary(
@@ -13,6 +21,7 @@ def format_summary(
     tokens_seen: int,
     val_loss: float,
     tokens_per_s: float,
+    train_seconds: float,
     run_dir: str,
     last_ckpt: str | None,
     best_ckpt: str | None,
@@ -21,7 +30,7 @@ def format_summary(
         ("parameters", f"{params:,} ({non_embedding:,} non-embedding)"),
         ("tokens seen", f"{tokens_seen:,}"),
         ("val loss", f"{val_loss:.4f} (perplexity {math.exp(min(val_loss, 50)):.2f})"),
-        ("tokens/s", f"{tokens_per_s:,.0f}"),
+        ("tokens/s", f"{tokens_per_s:,.0f} ({train_seconds:,.0f} s of training)"),
         ("run dir", run_dir),
         ("last checkpoint", last_ckpt if last_ckpt and Path(last_ckpt).exists() else "-"),
         ("best checkpoint", best_ckpt if best_ckpt and Path(best_ckpt).exists() else "-"),
