@@ -10,7 +10,15 @@ import torch
 from hydra.utils import instantiate
 
 from conftest import compose_train, run_train
-from tinystories.data.curriculum import Curriculum, CurriculumBatches, CurriculumWindows, difficulty, length, seq_len
+from tinystories.data.curriculum import (
+    Curriculum,
+    CurriculumBatches,
+    CurriculumWindows,
+    difficulty,
+    instruct_mix,
+    length,
+    seq_len,
+)
 from tinystories.errors import ConfigError
 
 STEPS, ACCUMULATE = 100, 2
@@ -40,12 +48,12 @@ def test_length_stages_admit_only_short_stories(data) -> None:
     assert ds.limits[0][0] == limit < lengths.max()
     for b in (0, 5, 11):  # steps 0..5: the first stage ends at 0.125 of 100 steps
         for j in range(data.batch_size):
-            stories, _, _ = ds.stories_for(b, j)
+            _, stories, _, _ = ds.stories_for(b, j)
             assert all(lengths[s] <= limit for s in stories)
             window = ds[(b, j)]
             pieces = np.split(window.numpy(), np.flatnonzero(window.numpy() == data.tokenizer.eot_id) + 1)
             assert all(len(p) <= limit + 1 for p in pieces)  # no story in the window is longer than the limit
-    late = {s for j in range(data.batch_size) for s in ds.stories_for(2 * 90, j)[0]}
+    late = {s for j in range(data.batch_size) for s in ds.stories_for(2 * 90, j)[1]}
     assert max(lengths[s] for s in late) > limit  # the last stage admits them all
 
 
@@ -55,7 +63,7 @@ def test_difficulty_stages_admit_only_easy_stories(data) -> None:
     assert 0 <= score.min() and score.max() <= 1
     limit = ds.limits[0][1]
     for j in range(data.batch_size):
-        assert all(score[s] <= limit for s in ds.stories_for(0, j)[0])
+        assert all(score[s] <= limit for s in ds.stories_for(0, j)[1])
 
 
 def test_seq_len_batches_have_the_scheduled_length_and_the_same_tokens() -> None:
@@ -87,8 +95,36 @@ def test_ranks_draw_disjoint_stories(data) -> None:
     used = []
     for rank in (0, 1):
         _, ds = windows(data, curriculum, rank=rank, world=2)
-        used.append({s for b in range(0, 40) for j in range(data.batch_size) for s in ds.stories_for(b, j)[0]})
+        used.append({s for b in range(0, 40) for j in range(data.batch_size) for s in ds.stories_for(b, j)[1]})
     assert used[0] and used[1] and not used[0] & used[1]
+
+
+def test_instruct_mix_draws_instruct_records_at_the_scheduled_share(tmp_path: Path) -> None:
+    cfg = compose_train(tmp_path, ["experiment=smoke", "curriculum=instruct_mix", "data.n_train=500", "data.n_val=50"])
+    dm = instantiate(cfg.data)
+    dm.setup()
+    curriculum = instruct_mix(start=1.0, end=0.0, steps=2)
+    batches = CurriculumBatches(curriculum, dm.batch_size, dm.seq_len, STEPS, ACCUMULATE)
+    ds = CurriculumWindows(
+        dm.tokens["train"], dm.stories_table, batches, seed=1, instruct=(dm.tokens["instruct"], dm.instruct_table)
+    )
+    early = [ds.stories_for(b, j)[0] for b in range(20) for j in range(dm.batch_size)]
+    late = [ds.stories_for(b, j)[0] for b in range(150, 170) for j in range(dm.batch_size)]
+    assert set(early) == {"instruct"} and set(late) == {"story"}
+    text = dm.tokenizer.decode(ds[(0, 0)].tolist() + ds[(0, 1)].tolist() + ds[(0, 2)].tolist())
+    assert any(marker in text for marker in ("Words:", "Summary:", "Random sentence:", "Story:"))
+    half = Curriculum([{"until": 1.0, "mix": {"story": 1, "instruct": 1}}])
+    ds = CurriculumWindows(
+        dm.tokens["train"],
+        dm.stories_table,
+        CurriculumBatches(half, dm.batch_size, dm.seq_len, STEPS, ACCUMULATE),
+        seed=1,
+        instruct=(dm.tokens["instruct"], dm.instruct_table),
+    )
+    share = sum(ds.stories_for(b, j)[0] == "instruct" for b in range(50) for j in range(dm.batch_size)) / (50 * 16)
+    assert 0.4 < share < 0.6
+    with pytest.raises(ConfigError, match="mixes in Instruct records, which this data source does not have"):
+        CurriculumWindows(dm.tokens["train"], dm.stories_table, batches, seed=1)
 
 
 @pytest.mark.parametrize(
@@ -97,7 +133,9 @@ def test_ranks_draw_disjoint_stories(data) -> None:
         ([{"until": 0.6}, {"until": 0.4}, {"until": 1.0}], "stages out of order"),
         ([{"until": 0.5, "max_len_quantile": 1.5}, {"until": 1.0}], "max_len_quantile=1.5 is outside"),
         ([{"until": 0.5}], "the last stage must end at until=1.0"),
-        ([{"until": 1.0, "source": "web"}], "unexpected keyword argument 'source'"),
+        ([{"until": 1.0, "mix": {"story": 1, "web": 1}}], "unknown source web in mix; sources: story, instruct"),
+        ([{"until": 1.0, "mix": {"story": 0}}], "must be >= 0 with a positive sum"),
+        ([{"until": 1.0, "colour": "red"}], "unexpected keyword argument 'colour'"),
     ],
 )
 def test_bad_curricula_are_refused(stages: list, message: str) -> None:

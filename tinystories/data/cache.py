@@ -61,7 +61,11 @@ def _write_split(stories: Iterator[str], tokenizer: TextTokenizer, path: Path, d
 
 
 def build_token_cache(
-    directory: Path, tokenizer: TextTokenizer, stories: Callable[[str], Iterator[str]], describe: str
+    directory: Path,
+    tokenizer: TextTokenizer,
+    stories: Callable[[str], Iterator[str]],
+    describe: str,
+    splits: tuple[str, ...] = SPLITS,
 ) -> None:
     """Tokenize every split into `directory`/{split}.bin with `meta.json`, atomically."""
     directory.parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +73,7 @@ def build_token_cache(
     tmp.chmod(0o755)  # mkdtemp makes it private; the result is shared by runs and users
     try:
         meta = {}
-        for split in SPLITS:
+        for split in splits:
             meta[split] = _write_split(stories(split), tokenizer, tmp / f"{split}.bin", f"tokenizing {split}")
             if meta[split]["stories"] == 0:
                 raise DataError(
@@ -89,5 +93,6 @@ def build_token_cache(
 
 def load_token_cache(directory: Path) -> tuple[dict[str, np.ndarray], dict]:
     meta = json.loads((directory / "meta.json").read_text())
-    tokens = {s: np.memmap(directory / f"{s}.bin", dtype=meta[s]["dtype"], mode="r") for s in SPLITS}
+    splits = [s for s in meta if s != "vocab_size"]
+    tokens = {s: np.memmap(directory / f"{s}.bin", dtype=meta[s]["dtype"], mode="r") for s in splits}
     return tokens, meta

@@ -18,6 +18,7 @@ from torch.utils.data import Dataset, Sampler
 
 from tinystories.errors import ConfigError
 
+SOURCES = ("story", "instruct")  # what a stage's windows can be packed from
 PACINGS = {"linear": lambda x: x, "root": math.sqrt, "step": lambda x: 0.0 if x < 1 else 1.0}
 
 
@@ -27,6 +28,13 @@ class Stage:
     max_len_quantile: float = 1.0  # eligible: stories no longer than this quantile of story lengths
     max_score_quantile: float = 1.0  # eligible: stories no harder than this quantile of difficulty
     seq_len: int | None = None  # window length in this stage; None: data.seq_len
+    mix: dict[str, float] | None = None  # weights of the sources windows are packed from; None: stories only
+
+    @property
+    def instruct_share(self) -> float:
+        """The share of windows packed from Instruct-format records instead of plain stories."""
+        mix = self.mix or {"story": 1.0}
+        return mix.get("instruct", 0.0) / sum(mix.values())
 
 
 class Curriculum:
@@ -36,7 +44,7 @@ class Curriculum:
         if not stages:
             raise ConfigError(f"curriculum {name} has no stages; use curriculum=none for plain shuffled windows")
         try:
-            self.stages = [s if isinstance(s, Stage) else Stage(**s) for s in stages]
+            self.stages = [s if isinstance(s, Stage) else Stage(**{**s, "mix": _plain(s.get("mix"))}) for s in stages]
         except TypeError as e:
             raise ConfigError(
                 f"curriculum {name}: {e}; a stage has until, max_len_quantile, max_score_quantile, seq_len"
@@ -49,10 +57,23 @@ class Curriculum:
             for field in ("until", "max_len_quantile", "max_score_quantile"):
                 if not 0 < getattr(s, field) <= 1:
                     raise ConfigError(f"curriculum {name}: {field}={getattr(s, field)} is outside (0, 1]")
+            if s.mix is not None:
+                unknown = set(s.mix) - set(SOURCES)
+                if unknown:
+                    raise ConfigError(
+                        f"curriculum {name}: unknown source {', '.join(sorted(unknown))} in mix; sources: "
+                        f"{', '.join(SOURCES)}"
+                    )
+                if any(w < 0 for w in s.mix.values()) or sum(s.mix.values()) <= 0:
+                    raise ConfigError(f"curriculum {name}: mix weights {dict(s.mix)} must be >= 0 with a positive sum")
             if s.seq_len is not None and s.seq_len < 2:
                 raise ConfigError(f"curriculum {name}: seq_len={s.seq_len} is too short")
         if ends[-1] != 1.0:
             raise ConfigError(f"curriculum {name}: the last stage must end at until=1.0 (it ends at {ends[-1]})")
+
+    @property
+    def uses_instruct(self) -> bool:
+        return any(s.instruct_share > 0 for s in self.stages)
 
     def stage_at(self, progress: float) -> tuple[int, Stage]:
         for i, s in enumerate(self.stages):
@@ -89,6 +110,21 @@ def difficulty(pacing: str = "linear", warmup: float = 0.5, start: float = 0.2, 
         for i in range(steps)
     ]
     return Curriculum(_close(stages), "difficulty")
+
+
+def instruct_mix(start: float = 0.5, end: float = 0.0, steps: int = 4) -> Curriculum:
+    """A mixture of plain stories and Instruct-format records (Features:, Words:, Summary:, ...), whose share of
+    Instruct records moves from `start` to `end` in `steps` stages over training."""
+    for name, value in (("start", start), ("end", end)):
+        if not 0 <= value <= 1:
+            raise ConfigError(f"curriculum instruct_mix: {name}={value} is outside [0, 1]")
+    shares = [start + (end - start) * i / max(1, steps - 1) for i in range(steps)]
+    stages = [{"until": (i + 1) / steps, "mix": {"story": 1 - x, "instruct": x}} for i, x in enumerate(shares)]
+    return Curriculum(stages, "instruct_mix")
+
+
+def _plain(mix) -> dict[str, float] | None:
+    return None if mix is None else {str(k): float(v) for k, v in dict(mix).items()}
 
 
 def _check_fraction(name: str, value: float, curriculum: str) -> None:
@@ -167,9 +203,18 @@ class CurriculumWindows(Dataset):
         seed: int,
         rank: int = 0,
         world_size: int = 1,
+        instruct: tuple[np.ndarray, dict[str, np.ndarray]] | None = None,
     ) -> None:
         self.tokens, self.table, self.batches = tokens, table, batches
         self.seed, self.rank = seed, rank
+        if batches.curriculum.uses_instruct and instruct is None:
+            raise ConfigError(
+                f"curriculum {batches.curriculum.name} mixes in Instruct records, which this data source does not "
+                f"have; use data=builtin"
+            )
+        self.instruct = instruct
+        if instruct is not None:
+            self.instruct_mine = np.arange(len(instruct[1]["lengths"]))[rank::world_size]
         lengths, score = table["lengths"], table["score"]
         mine = np.arange(len(lengths))[rank::world_size]
         self.eligible = []
@@ -186,23 +231,28 @@ class CurriculumWindows(Dataset):
     def __len__(self) -> int:
         return len(self.batches) * self.batches.batch_size
 
-    def stories_for(self, b: int, j: int) -> tuple[list[int], int, int]:
-        """The stories item (b, j) packs, where in the first one its window starts, and the window's length.
-        Starting at a random point of the first story lets windows cover whole stories, not only beginnings."""
+    def stories_for(self, b: int, j: int) -> tuple[str, list[int], int, int]:
+        """Which pool item (b, j) packs from ("story" or "instruct"), which of its entries, where in the first one
+        the window starts, and the window's length. Starting at a random point of the first entry lets windows
+        cover whole stories, not only their beginnings."""
         index, stage = self.batches.stage_of_batch(b)
         need = (stage.seq_len or self.batches.seq_len) + 1
         rng = np.random.default_rng([self.seed, self.rank, b, j])
-        eligible, lengths = self.eligible[index], self.table["lengths"]
+        if rng.random() < stage.instruct_share:
+            pool, eligible, lengths = "instruct", self.instruct_mine, self.instruct[1]["lengths"]
+        else:
+            pool, eligible, lengths = "story", self.eligible[index], self.table["lengths"]
         picked = [int(eligible[rng.integers(len(eligible))])]
         offset = int(rng.integers(lengths[picked[0]] + 1))
         total = int(lengths[picked[0]]) + 1 - offset
         while total < need:
             picked.append(int(eligible[rng.integers(len(eligible))]))
             total += int(lengths[picked[-1]]) + 1
-        return picked, offset, need
+        return pool, picked, offset, need
 
     def __getitem__(self, item: tuple[int, int]) -> torch.Tensor:
-        picked, offset, need = self.stories_for(*item)
-        starts, lengths = self.table["starts"], self.table["lengths"]
-        parts = [self.tokens[starts[s] : starts[s] + lengths[s] + 1] for s in picked]  # each with its end-of-text
+        pool, picked, offset, need = self.stories_for(*item)
+        tokens, table = (self.tokens, self.table) if pool == "story" else self.instruct
+        starts, lengths = table["starts"], table["lengths"]
+        parts = [tokens[starts[s] : starts[s] + lengths[s] + 1] for s in picked]  # each with its end-of-text
         return torch.from_numpy(np.concatenate(parts)[offset : offset + need].astype(np.int64))

@@ -19,7 +19,7 @@ from torch.utils.data import DataLoader
 
 from tinystories.data.cache import build_token_cache, cache_key, load_token_cache
 from tinystories.data.curriculum import Curriculum, CurriculumBatches, CurriculumWindows, story_table
-from tinystories.data.sources import BuiltinSource
+from tinystories.data.sources import SPLITS, BuiltinSource
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.data.windows import TokenWindows, WindowOrder
 from tinystories.errors import ConfigError, DataError
@@ -70,6 +70,7 @@ class StoryDataModule(L.LightningDataModule):
         self.tokens: dict[str, np.ndarray] = {}
         self.meta: dict = {}
         self.stories_table: dict[str, np.ndarray] | None = None
+        self.instruct_table: dict[str, np.ndarray] | None = None
         self.curriculum_windows: CurriculumWindows | None = None
 
     # --- what the rest of the run asks for -------------------------------------------------------------------
@@ -97,8 +98,13 @@ class StoryDataModule(L.LightningDataModule):
         data = self.source.fingerprint() if self.tokenizer_spec.depends_on_data() else None
         return self.cache_dir / "tokenizers" / cache_key(self.tokenizer_spec.fingerprint(), data, self.repair_encoding)
 
+    def _splits(self) -> tuple[str, ...]:
+        """The instruct split is tokenized only for a curriculum that mixes it in."""
+        wants = self.curriculum is not None and self.curriculum.uses_instruct
+        return (*SPLITS, "instruct") if wants and "instruct" in getattr(self.source, "splits", ()) else SPLITS
+
     def _tokens_dir(self, tokenizer: TextTokenizer) -> Path:
-        key = cache_key(self.source.fingerprint(), tokenizer.fingerprint(), self.repair_encoding)
+        key = cache_key(self.source.fingerprint(), tokenizer.fingerprint(), self.repair_encoding, self._splits())
         return self.cache_dir / "tokens" / key
 
     def prepare_data(self) -> None:
@@ -110,7 +116,7 @@ class StoryDataModule(L.LightningDataModule):
         tokens_dir = self._tokens_dir(tokenizer)
         if not (tokens_dir / "meta.json").exists():
             print(f"Tokenizing {self.source.describe()} -> {tokens_dir}")
-            build_token_cache(tokens_dir, tokenizer, self.stories, self.source.describe())
+            build_token_cache(tokens_dir, tokenizer, self.stories, self.source.describe(), self._splits())
 
     def setup(self, stage: str | None = None) -> None:
         if self.tokenizer is not None:
@@ -132,17 +138,19 @@ class StoryDataModule(L.LightningDataModule):
         self.tokenizer = tokenizer
         if self.curriculum is not None:
             self.stories_table = self._story_table(tokens_dir, tokenizer)
+            if "instruct" in self.tokens:
+                self.instruct_table = self._story_table(tokens_dir, tokenizer, "instruct")
         if self.run_dir is not None and (self.trainer is None or self.trainer.is_global_zero):
             tokenizer.save(self.run_dir / "tokenizer")
 
-    def _story_table(self, tokens_dir: Path, tokenizer: TextTokenizer) -> dict[str, np.ndarray]:
+    def _story_table(self, tokens_dir: Path, tokenizer: TextTokenizer, split: str = "train") -> dict[str, np.ndarray]:
         """Per-story lengths and difficulty, computed once and cached beside the token arrays."""
-        path = tokens_dir / f"stories-{self.common_tokens}.npz"
+        path = tokens_dir / f"stories-{split}-{self.common_tokens}.npz"
         if not path.exists():
             ends = np.asarray(
                 [i for i in range(tokenizer.vocab_size) if any(c in tokenizer.decode([i]) for c in ".!?")]
             )
-            table = story_table(np.asarray(self.tokens["train"]), tokenizer.eot_id, ends, self.common_tokens)
+            table = story_table(np.asarray(self.tokens[split]), tokenizer.eot_id, ends, self.common_tokens)
             fd, tmp = tempfile.mkstemp(prefix=".stories.", suffix=".npz", dir=tokens_dir)
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, **table)
@@ -181,7 +189,10 @@ class StoryDataModule(L.LightningDataModule):
         accumulate = trainer.accumulate_grad_batches if trainer else 1
         start = trainer.global_step * accumulate if trainer else 0
         batches = CurriculumBatches(self.curriculum, self.batch_size, self.seq_len, max_steps, accumulate, start)
-        windows = CurriculumWindows(self.tokens["train"], self.stories_table, batches, self.seed, rank, world)
+        instruct = (self.tokens["instruct"], self.instruct_table) if self.instruct_table is not None else None
+        windows = CurriculumWindows(
+            self.tokens["train"], self.stories_table, batches, self.seed, rank, world, instruct=instruct
+        )
         self.curriculum_windows = windows  # what the curriculum monitor reports
         return DataLoader(
             windows,

@@ -209,7 +209,10 @@ class HubSource:
 
 class BuiltinSource:
     """Stories from the built-in generator (`tinystories.synth`): no network, always the same for a seed.
-    Validation stories come from their own random stream, never from the training one."""
+    Validation stories come from their own random stream, never from the training one. It also offers an
+    `instruct` split: the training stories as TinyStories-Instruct records."""
+
+    splits = (*SPLITS, "instruct")
 
     def __init__(
         self,
@@ -239,5 +242,12 @@ class BuiltinSource:
         return f"built-in generator ({self.n_train} train stories)"
 
     def stories(self, split: str) -> Iterator[str]:
+        if split == "instruct":  # the training stories as TinyStories-Instruct records
+            import random
+
+            from tinystories.synth.instruct import instruct_record, instruct_text
+
+            rng = random.Random(f"instruct:{self.seed}")
+            return (instruct_text(instruct_record(s, rng)) for s in self.generator.stories(self.n_train, self.seed))
         n = self.n_train if split == "train" else self.n_val
         return (s.text for s in self.generator.stories(n, self.seed, stream=split))
