@@ -10,6 +10,9 @@ share of the stories, so DDP ranks stay disjoint. The named curricula in `conf/c
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +21,8 @@ from torch.utils.data import Dataset, Sampler
 
 from tinystories.errors import ConfigError
 
+WORD = re.compile(r"[a-z']+")
+SENTENCE_END = re.compile(r"[.!?]+")
 SOURCES = ("story", "instruct")  # what a stage's windows can be packed from
 PACINGS = {"linear": lambda x: x, "root": math.sqrt, "step": lambda x: 0.0 if x < 1 else 1.0}
 
@@ -141,21 +146,27 @@ def _close(stages: list[dict]) -> list[dict]:
     return stages
 
 
-def story_table(tokens: np.ndarray, eot_id: int, sentence_end_ids: np.ndarray, common: int) -> dict[str, np.ndarray]:
+def story_table(
+    tokens: np.ndarray, eot_id: int, decode_batch: Callable[[list[list[int]]], list[str]], common: int
+) -> dict[str, np.ndarray]:
     """Per story: where it starts, how many tokens it has (without its end-of-text), and a difficulty score in
-    [0, 1]: the mean of its rank by share of tokens outside the `common` most frequent, and its rank by mean
-    sentence length."""
+    [0, 1]: the mean of its rank by share of words outside the corpus's `common` most frequent words, and its rank
+    by mean sentence length in words."""
     ends = np.flatnonzero(tokens == eot_id)
     starts = np.concatenate([[0], ends[:-1] + 1])
     lengths = ends - starts
-    counts = np.bincount(tokens, minlength=int(tokens.max()) + 1)
-    is_common = np.zeros(len(counts), dtype=bool)
-    is_common[np.argsort(-counts, kind="stable")[:common]] = True
-    story_of = np.repeat(np.arange(len(starts)), lengths + 1)
-    rare = np.bincount(story_of, weights=~is_common[tokens], minlength=len(starts)) / np.maximum(lengths, 1)
-    is_end = np.isin(tokens, sentence_end_ids)
-    sentences = np.bincount(story_of, weights=is_end, minlength=len(starts)) + 1
-    sentence_len = lengths / sentences
+    words: list[list[str]] = []
+    sentences: list[int] = []
+    for at in range(0, len(starts), 1000):
+        chunk = [
+            tokens[a : a + n].tolist() for a, n in zip(starts[at : at + 1000], lengths[at : at + 1000], strict=True)
+        ]
+        for text in decode_batch(chunk):
+            words.append(WORD.findall(text.lower()))
+            sentences.append(max(1, len(SENTENCE_END.findall(text))))
+    frequent = {w for w, _ in Counter(w for ws in words for w in ws).most_common(common)}
+    rare = np.array([sum(w not in frequent for w in ws) / max(1, len(ws)) for ws in words])
+    sentence_len = np.array([len(ws) / n for ws, n in zip(words, sentences, strict=True)])
 
     def rank(x: np.ndarray) -> np.ndarray:
         return np.argsort(np.argsort(x, kind="stable"), kind="stable") / max(1, len(x) - 1)

@@ -53,7 +53,7 @@ class StoryDataModule(L.LightningDataModule):
         seed: int = 1337,
         repair_encoding: bool = True,
         curriculum: Curriculum | None = None,
-        common_tokens: int = 1000,
+        common_words: int = 1000,
     ) -> None:
         super().__init__()
         if seq_len < 1 or batch_size < 1:
@@ -65,7 +65,7 @@ class StoryDataModule(L.LightningDataModule):
         self.run_dir = Path(run_dir) if run_dir else None
         self.seed, self.repair_encoding = seed, repair_encoding
         self.curriculum = curriculum or None  # an empty config (curriculum=none) means plain shuffled windows
-        self.common_tokens = common_tokens  # difficulty: tokens outside this many most frequent count as rare
+        self.common_words = common_words  # difficulty: words outside this many most frequent count as rare
         self.tokenizer: TextTokenizer | None = None
         self.tokens: dict[str, np.ndarray] = {}
         self.meta: dict = {}
@@ -145,12 +145,11 @@ class StoryDataModule(L.LightningDataModule):
 
     def _story_table(self, tokens_dir: Path, tokenizer: TextTokenizer, split: str = "train") -> dict[str, np.ndarray]:
         """Per-story lengths and difficulty, computed once and cached beside the token arrays."""
-        path = tokens_dir / f"stories-{split}-{self.common_tokens}.npz"
+        path = tokens_dir / f"stories-v2-{split}-{self.common_words}.npz"
         if not path.exists():
-            ends = np.asarray(
-                [i for i in range(tokenizer.vocab_size) if any(c in tokenizer.decode([i]) for c in ".!?")]
+            table = story_table(
+                np.asarray(self.tokens[split]), tokenizer.eot_id, tokenizer.decode_batch, self.common_words
             )
-            table = story_table(np.asarray(self.tokens[split]), tokenizer.eot_id, ends, self.common_tokens)
             fd, tmp = tempfile.mkstemp(prefix=".stories.", suffix=".npz", dir=tokens_dir)
             with os.fdopen(fd, "wb") as f:
                 np.savez(f, **table)

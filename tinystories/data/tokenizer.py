@@ -72,6 +72,11 @@ class TextTokenizer:
         pieces.append(self.tokenizer.decode(run, skip_special_tokens=False))
         return "".join(pieces)
 
+    def decode_batch(self, batch: list[list[int]]) -> list[str]:
+        if self.keep_ids is None:
+            return self.tokenizer.decode_batch(batch, skip_special_tokens=False)
+        return [self.decode(ids) for ids in batch]
+
     def fingerprint(self) -> str:
         h = hashlib.sha256(self.tokenizer.to_str().encode())
         if self.keep_ids is not None:
