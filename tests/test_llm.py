@@ -108,39 +108,19 @@ def test_generation_is_resumable_and_drops_duplicates(endpoint: str, tmp_path: P
     assert (report.written, report.duplicates) == (1, 2)
 
 
+def synth_with_llm(out: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """`python -m tinystories.synth --backend openai` with only the given endpoint settings in its environment."""
+    cmd = [sys.executable, "-m", "tinystories.synth", "--backend", "openai", "--model", "m", "--out", str(out), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", **env})
+
+
 def test_cli_without_an_endpoint_says_how_to_configure_one(tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin"}
-    cmd = [
-        sys.executable,
-        "-m",
-        "tinystories.synth",
-        "--backend",
-        "openai",
-        "--model",
-        "m",
-        "--out",
-        str(tmp_path / "o"),
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    proc = synth_with_llm(tmp_path / "o")
     assert proc.returncode == 2 and "Set OPENAI_BASE_URL" in proc.stderr
 
 
 def test_cli_with_an_endpoint(endpoint: str, tmp_path: Path) -> None:
-    env = {"PATH": "/usr/bin:/bin", "OPENAI_BASE_URL": endpoint}
     out = tmp_path / "llm.jsonl"
-    cmd = [
-        sys.executable,
-        "-m",
-        "tinystories.synth",
-        "--backend",
-        "openai",
-        "--model",
-        "m",
-        "--n",
-        "4",
-        "--out",
-        str(out),
-    ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    proc = synth_with_llm(out, "--n", "4", OPENAI_BASE_URL=endpoint)
     assert proc.returncode == 0, proc.stderr
     assert "4 new stories" in proc.stderr and len(out.read_text().splitlines()) == 4

@@ -121,13 +121,10 @@ class StoryDataModule(L.LightningDataModule):
     def setup(self, stage: str | None = None) -> None:
         if self.tokenizer is not None:
             return
-        tok_dir = self._tokenizer_dir()
-        if not (tok_dir / "tokenizer.json").exists():
-            self.prepare_data()  # used outside a Trainer, e.g. by evaluation scripts and tests
-        tokenizer = TextTokenizer.load(tok_dir)
+        if self.trainer is None:
+            self.prepare_data()  # outside a Trainer (scripts, tests) nobody else prepares; a no-op when cached
+        tokenizer = TextTokenizer.load(self._tokenizer_dir())
         tokens_dir = self._tokens_dir(tokenizer)
-        if not (tokens_dir / "meta.json").exists():
-            self.prepare_data()
         self.tokens, self.meta = load_token_cache(tokens_dir)
         for split, arr in self.tokens.items():
             if len(arr) < self.seq_len + 1:
@@ -161,61 +158,51 @@ class StoryDataModule(L.LightningDataModule):
     def _rank(self) -> tuple[int, int]:
         return (self.trainer.global_rank, self.trainer.world_size) if self.trainer else (0, 1)
 
+    def _schedule(self) -> tuple[int, int, int]:
+        """(max_steps, accumulation, global step) of the run being served: where a loader starts and ends."""
+        if self.trainer is None:
+            return 1, 1, 0
+        if self.trainer.max_steps is None or self.trainer.max_steps < 0:
+            raise ConfigError("set the training length: trainer.max_steps=N or max_tokens=N")
+        return self.trainer.max_steps, self.trainer.accumulate_grad_batches, self.trainer.global_step
+
     def train_dataloader(self) -> DataLoader:
-        if self.curriculum is not None:
-            return self._curriculum_loader()
-        windows = TokenWindows(self.tokens["train"], self.seq_len)
         rank, world = self._rank()
-        if self.trainer is not None:
-            if self.trainer.max_steps is None or self.trainer.max_steps < 0:
-                raise ConfigError("set the training length: trainer.max_steps=N or max_tokens=N")
-            per_step = self.trainer.accumulate_grad_batches * self.batch_size
-            num_samples, start = self.trainer.max_steps * per_step, self.trainer.global_step * per_step
-        else:
-            num_samples, start = len(windows) // world, 0
+        max_steps, accumulate, step = self._schedule()
+        if self.curriculum is not None:
+            batches = CurriculumBatches(
+                self.curriculum, self.batch_size, self.seq_len, max_steps, accumulate, step * accumulate
+            )
+            instruct = (self.tokens["instruct"], self.instruct_table) if self.instruct_table is not None else None
+            windows = CurriculumWindows(
+                self.tokens["train"], self.stories_table, batches, self.seed, rank, world, instruct=instruct
+            )
+            self.curriculum_windows = windows  # what the curriculum monitor reports
+            return self._loader(windows, batch_sampler=batches)
+        windows = TokenWindows(self.tokens["train"], self.seq_len)
         if len(windows) // world < self.batch_size:
             raise DataError(
                 f"the training split has {len(windows)} windows of {self.seq_len} tokens, too few for a batch of "
                 f"{self.batch_size} on each of {world} ranks; use more data or lower data.batch_size/seq_len"
             )
-        order = WindowOrder(len(windows), num_samples, self.seed, rank, world, start, shuffle=True)
-        return self._loader(windows, order)
-
-    def _curriculum_loader(self) -> DataLoader:
-        rank, world = self._rank()
-        trainer = self.trainer
-        max_steps = trainer.max_steps if trainer else 1
-        accumulate = trainer.accumulate_grad_batches if trainer else 1
-        start = trainer.global_step * accumulate if trainer else 0
-        batches = CurriculumBatches(self.curriculum, self.batch_size, self.seq_len, max_steps, accumulate, start)
-        instruct = (self.tokens["instruct"], self.instruct_table) if self.instruct_table is not None else None
-        windows = CurriculumWindows(
-            self.tokens["train"], self.stories_table, batches, self.seed, rank, world, instruct=instruct
-        )
-        self.curriculum_windows = windows  # what the curriculum monitor reports
-        return DataLoader(
-            windows,
-            batch_sampler=batches,
-            num_workers=self.num_workers,
-            pin_memory=self.pin_memory,
-            persistent_workers=self.num_workers > 0,
-        )
+        per_step = accumulate * self.batch_size
+        num_samples = max_steps * per_step if self.trainer else len(windows) // world  # outside a run: one epoch
+        order = WindowOrder(len(windows), num_samples, self.seed, rank, world, step * per_step, shuffle=True)
+        return self._loader(windows, batch_size=self.batch_size, sampler=order, drop_last=True)
 
     def val_dataloader(self) -> DataLoader:
         windows = TokenWindows(self.tokens["val"], self.seq_len)
         rank, world = self._rank()
         order = WindowOrder(len(windows), len(windows) // world, self.seed, rank, world, shuffle=False)
-        return self._loader(windows, order, drop_last=False)
+        return self._loader(windows, batch_size=self.batch_size, sampler=order)
 
-    def _loader(self, windows: TokenWindows, order: WindowOrder, drop_last: bool = True) -> DataLoader:
+    def _loader(self, dataset, **sampling) -> DataLoader:
         return DataLoader(
-            windows,
-            batch_size=self.batch_size,
-            sampler=order,
-            drop_last=drop_last,
+            dataset,
             num_workers=self.num_workers,
             pin_memory=self.pin_memory,
             persistent_workers=self.num_workers > 0,
+            **sampling,
         )
 
 
