@@ -9,6 +9,7 @@ from pathlib import Path
 import lightning as L
 import torch
 from lightning.pytorch.loggers import WandbLogger
+from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError
@@ -161,6 +162,12 @@ class SampleStories(L.Callback):
 
     def on_validation_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if trainer.sanity_checking or not trainer.is_global_zero or trainer.global_step == self._last_step:
+            return
+        if isinstance(trainer.strategy, FSDPStrategy):
+            # Rank 0 alone cannot run a sharded model (every forward gathers from all ranks).
+            if self._last_step == -1:
+                rank_zero_info("Sample stories are off under FSDP: python -m tinystories.generate on a checkpoint.")
+            self._last_step = trainer.global_step
             return
         self._last_step = step = trainer.global_step
         stories = self.stories(trainer, pl_module)

@@ -18,6 +18,13 @@ from lightning.pytorch.utilities import rank_zero_info
 from tinystories.errors import ConfigError
 from tinystories.model import KVCache, ModelConfig, Transformer
 
+WRAPPERS = {"_fsdp_wrapped_module", "_checkpoint_wrapped_module", "_orig_mod"}
+
+
+def unwrapped_name(name: str) -> str:
+    """A parameter's name as in the plain model, without the modules FSDP and activation checkpointing insert."""
+    return ".".join(part for part in name.split(".") if part not in WRAPPERS)
+
 
 class LanguageModel(L.LightningModule):
     def __init__(
@@ -50,6 +57,9 @@ class LanguageModel(L.LightningModule):
             raise ConfigError(f"bad model config: {e}") from None
         self.model = Transformer(cfg)
         self.hparams.vocab_size = vocab_size
+        # Weight decay goes to the matrices. Decided here, on the whole model: FSDP later shows each rank its
+        # parameters as flat 1-D shards, and prefixes their names with its wrappers.
+        self._matrices = {n for n, p in self.model.named_parameters() if p.dim() >= 2}
         # The compiled wrapper is kept outside the module tree, so state-dict keys stay free of `_orig_mod.`.
         self.__dict__["_net"] = torch.compile(self.model) if self.hparams.compile else self.model
 
@@ -145,9 +155,27 @@ class LanguageModel(L.LightningModule):
 
     def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
         if self.is_log_step(before_step=True):
-            grads = [p.grad for p in self.parameters() if p.grad is not None]
-            self.log("train/grad_norm", torch.linalg.vector_norm(torch.stack([g.norm() for g in grads])))
             self.log("lr", optimizer.param_groups[0]["lr"])
+
+    def configure_gradient_clipping(
+        self, optimizer: torch.optim.Optimizer, gradient_clip_val: float | None = None, gradient_clip_algorithm=None
+    ) -> None:
+        """Clips by the global gradient norm for every strategy, and logs the norm before clipping. Done here
+        because Lightning refuses norm clipping under FSDP and, with fused AdamW, under bf16 mixed precision
+        (where nothing is scaled); FSDP's own `clip_grad_norm_` takes the norm over all ranks' shards."""
+        if gradient_clip_algorithm not in (None, "norm"):
+            return super().configure_gradient_clipping(optimizer, gradient_clip_val, gradient_clip_algorithm)
+        log = self.is_log_step(before_step=True)
+        if not gradient_clip_val and not log:
+            return
+        max_norm = gradient_clip_val or math.inf
+        model = self.trainer.model
+        if hasattr(model, "clip_grad_norm_"):  # FullyShardedDataParallel
+            norm = model.clip_grad_norm_(max_norm)
+        else:
+            norm = torch.nn.utils.clip_grad_norm_([p for p in self.parameters() if p.grad is not None], max_norm)
+        if log:
+            self.log("train/grad_norm", norm)
 
     def on_validation_epoch_start(self) -> None:
         self._val_sum, self._val_count = torch.zeros((), device=self.device, dtype=torch.float64), 0
@@ -168,14 +196,16 @@ class LanguageModel(L.LightningModule):
 
     def configure_optimizers(self):
         hp = self.hparams
-        decay = [p for p in self.parameters() if p.requires_grad and p.dim() >= 2]
-        no_decay = [p for p in self.parameters() if p.requires_grad and p.dim() < 2]
+        params = [(unwrapped_name(n), p) for n, p in self.model.named_parameters() if p.requires_grad]
+        decay = [p for n, p in params if n in self._matrices]
+        no_decay = [p for n, p in params if n not in self._matrices]
         optimizer = torch.optim.AdamW(
             [{"params": decay, "weight_decay": hp.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
             lr=hp.lr,
             betas=tuple(hp.betas),
             eps=hp.eps,
-            fused=self.device.type == "cuda",
+            # Fused on GPUs; not under fp16 AMP, whose loss scaling Lightning undoes only for unfused optimizers.
+            fused=self.device.type == "cuda" and self.trainer.precision != "16-mixed",
         )
         total, warmup, floor = max(1, self.trainer.max_steps), hp.warmup_steps, hp.min_lr / hp.lr
 
