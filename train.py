@@ -16,8 +16,10 @@ from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from tinystories.callbacks import Throughput, TokenBudget
+from tinystories.cluster import cluster_plugins
 from tinystories.config import register_resolvers
 from tinystories.errors import TinyStoriesError
+from tinystories.preemption import Preemption
 from tinystories.resume import resolve_ckpt_path, wandb_run_id
 from tinystories.summary import format_summary, write_summary
 
@@ -46,11 +48,13 @@ def train(cfg: DictConfig) -> float:
         TokenBudget(cfg.global_batch_tokens, cfg.max_tokens, cfg.val_every_steps),
         *instantiate(cfg.get("callbacks") or {}).values(),
     ]
-    trainer = instantiate(cfg.trainer, logger=loggers or False, callbacks=callbacks)
+    trainer = instantiate(cfg.trainer, logger=loggers or False, callbacks=callbacks, plugins=cluster_plugins())
     for logger in loggers:
         logger.log_hyperparams(OmegaConf.to_container(cfg, resolve=True))
 
     trainer.fit(module, datamodule=datamodule, ckpt_path=ckpt_path)
+    if any(isinstance(c, Preemption) and c.stopped for c in trainer.callbacks):
+        return float("nan")  # preempted: checkpoint saved, job requeued where SLURM can
     val_loss = float(trainer.validate(module, datamodule=datamodule, verbose=False)[0]["val/loss"])
 
     checkpoint = next((c for c in trainer.callbacks if isinstance(c, ModelCheckpoint)), None)

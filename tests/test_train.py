@@ -125,23 +125,20 @@ def test_bad_input_gets_one_clear_error(tmp_path: Path, smoke_cache: Path, case:
     assert not list(smoke_cache.rglob(".*"))  # nothing half-written in the cache
 
 
-def test_ddp_on_two_cpu_processes(tmp_path: Path, smoke_cache: Path) -> None:
-    """Real DDP (gloo): Lightning relaunches train.py for rank 1, which must write into rank 0's run dir."""
+def test_ddp_cpu_on_two_processes(tmp_path: Path, smoke_cache: Path) -> None:
+    """trainer=ddp_cpu: Lightning relaunches train.py for rank 1, which must write into rank 0's run dir, and only
+    rank 0 writes checkpoints, samples and logs."""
     run_dir = tmp_path / "run"
-    proc = run_train(
-        run_dir,
-        smoke_cache,
-        *SMOKE,
-        "trainer=cpu",
-        "trainer.devices=2",
-        "trainer.strategy=ddp",
-        "global_batch_tokens=2048",
-    )
+    proc = run_train(run_dir, smoke_cache, *SMOKE, "trainer=ddp_cpu", "global_batch_tokens=2048", "logger=wandb")
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "16 x 64 tokens x 2 devices x 1 accumulation" in proc.stdout + proc.stderr
     assert "tokens seen      409,600" in proc.stdout  # both ranks' tokens: 200 steps of 2,048
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]  # rank 1 made no run dir of its own
-    assert val_losses(run_dir)[-1] < 0.5 * math.log(512)
+    assert sorted(p.name for p in (run_dir / "checkpoints").iterdir()) == ["best-step200.ckpt", "last.ckpt"]
+    assert (run_dir / "samples.md").read_text().count("## Step 200") == 1
+    (wandb_run,) = (run_dir / "wandb").glob("offline-run-*/run-*.wandb")  # one W&B run: rank 0's
+    losses = [r["val/loss"] for r in history(wandb_run) if "val/loss" in r]
+    assert losses[-1] < 0.5 * math.log(512)
 
 
 def test_breadth_experiment_as_a_multirun(tmp_path: Path, smoke_cache: Path) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import torch
 from omegaconf import OmegaConf
 
+from tinystories.cluster import launch_rank, on_rank_zero, run_name, slurm_gpus, slurm_tasks
+
 
 def best_precision() -> str:
     """bf16 mixed precision where the GPU supports it, full precision elsewhere (CPU, MPS, older GPUs)."""
@@ -13,5 +15,16 @@ def best_precision() -> str:
     return "32-true"
 
 
+def rank_suffix() -> str:
+    """`_rank<N>` for processes other than rank 0, so their Hydra logs do not interleave with rank 0's."""
+    rank = launch_rank()
+    return f"_rank{rank}" if rank else ""
+
+
 def register_resolvers() -> None:
     OmegaConf.register_new_resolver("best_precision", best_precision, replace=True)
+    OmegaConf.register_new_resolver("launch_name", run_name, replace=True)
+    OmegaConf.register_new_resolver("on_rank_zero", on_rank_zero, replace=True)
+    OmegaConf.register_new_resolver("rank_suffix", rank_suffix, replace=True)
+    OmegaConf.register_new_resolver("slurm_gpus", slurm_gpus, replace=True)
+    OmegaConf.register_new_resolver("slurm_tasks", slurm_tasks, replace=True)
