@@ -22,6 +22,15 @@ from tinystories.errors import ConfigError
 from wandb_records import run_ids
 
 SMALL = ("experiment=smoke", "data.n_train=2000", "data.n_val=200")
+TWO_TINY_MODELS = (
+    *SMALL,
+    "model=llama-260k,ts-1m",
+    "model.d_model=32",
+    "model.n_layer=1",
+    "model.n_head=4",
+    "~model.n_kv_head",  # the smoke experiment sets it for llama; gpt-neo has none
+    "trainer.max_steps=3",
+)
 
 
 def env_with_tests_on_path() -> dict[str, str]:
@@ -113,13 +122,7 @@ def test_submitit_local_launcher_runs_each_job(tmp_path: Path, smoke_cache: Path
         str(ROOT / "train.py"),
         "-m",
         "hydra/launcher=local",
-        *SMALL,
-        "model=llama-260k,ts-1m",
-        "model.d_model=32",
-        "model.n_layer=1",
-        "model.n_head=4",
-        "~model.n_kv_head",  # the smoke experiment sets it for llama; gpt-neo has none
-        "trainer.max_steps=3",
+        *TWO_TINY_MODELS,
         f"hydra.sweep.dir={sweep}",
         f"paths.cache_dir={smoke_cache}",
     ]
@@ -132,6 +135,36 @@ def test_submitit_local_launcher_runs_each_job(tmp_path: Path, smoke_cache: Path
         assert summary["tokens_seen"] == 3 * 1024 and summary["run_dir"] == str(sweep / str(job))
         families.append("family: llama" in (sweep / str(job) / "config.yaml").read_text())
     assert families == [True, False]  # llama-260k, then ts-1m (gpt-neo)
+
+
+def test_slurm_launcher_submits_one_job_per_model(tmp_path: Path, smoke_cache: Path) -> None:
+    """`python train.py -m hydra/launcher=slurm model=A,B` through submitit's real SLURM executor, against stand-ins
+    for sbatch, srun and sacct (tests/fake_slurm) that run the jobs on this machine."""
+    sweep, state = tmp_path / "sweep", tmp_path / "slurm"
+    env = dict(
+        os.environ, FAKE_SLURM_STATE=str(state), PATH=f"{ROOT / 'tests' / 'fake_slurm'}{os.pathsep}{os.environ['PATH']}"
+    )
+    cmd = [
+        sys.executable,
+        str(ROOT / "train.py"),
+        "-m",
+        "hydra/launcher=slurm",
+        "trainer=cpu",
+        *TWO_TINY_MODELS,
+        f"hydra.sweep.dir={sweep}",
+        f"paths.cache_dir={smoke_cache}",
+    ]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (script,) = state.glob("submitted-*.sh")  # one sbatch: a job array, one task per model
+    flags = [line for line in script.read_text().splitlines() if line.startswith("#SBATCH")]
+    for flag in ("--array=0-1%2", "--nodes=1", "--ntasks-per-node=1", "--signal=USR2@120", "--requeue"):
+        assert f"#SBATCH {flag}" in flags, flags
+    assert not any("gpus" in f for f in flags)  # a CPU trainer asks for no GPU
+    for job, family in ((0, "llama"), (1, "gpt-neo")):
+        config = (sweep / str(job) / "config.yaml").read_text()
+        assert f"family: {family}" in config and f"run_name: slurm-1000_{job}" in config
+        assert json.loads((sweep / str(job) / "summary.json").read_text())["tokens_seen"] == 3 * 1024
 
 
 def start_training(run_dir: Path, cache: Path, env: dict[str, str]) -> subprocess.Popen:
@@ -243,7 +276,7 @@ def test_slurm_launcher_asks_for_the_trainers_devices_and_reads_local_settings(t
     assert launcher.partition == "gpu" and launcher.account == "my-project" and launcher.timeout_min == 1440
 
     cpu = compose_with(conf, ["hydra/launcher=slurm", "trainer=ddp_cpu"]).hydra.launcher
-    assert (cpu.gpus_per_node, cpu.tasks_per_node) == (0, 2)
+    assert (cpu.gpus_per_node, cpu.tasks_per_node) == (None, 2)
     with pytest.raises(ConfigError, match="trainer.devices=auto cannot be a SLURM request"):
         slurm_tasks("auto")
 

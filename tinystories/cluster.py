@@ -68,9 +68,9 @@ def on_rank_zero(value: str, otherwise: str | None = None) -> str | None:
     return value if launch_rank() == 0 else otherwise
 
 
-def slurm_gpus(accelerator: str, devices: object) -> int:
-    """GPUs to ask SLURM for, per node: the trainer's devices, none for a CPU trainer."""
-    return 0 if accelerator == "cpu" else slurm_tasks(devices)
+def slurm_gpus(accelerator: str, devices: object) -> int | None:
+    """GPUs to ask SLURM for, per node: the trainer's devices; no GPU request for a CPU trainer."""
+    return None if accelerator == "cpu" else slurm_tasks(devices)
 
 
 def slurm_tasks(devices: object) -> int:
