@@ -16,7 +16,7 @@ from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from tinystories.callbacks import Throughput, TokenBudget
-from tinystories.cluster import cluster_plugins
+from tinystories.cluster import check_process_launch, cluster_plugins
 from tinystories.config import register_resolvers
 from tinystories.errors import TinyStoriesError
 from tinystories.preemption import Preemption
@@ -49,6 +49,7 @@ def train(cfg: DictConfig) -> float:
         *instantiate(cfg.get("callbacks") or {}).values(),
     ]
     trainer = instantiate(cfg.trainer, logger=loggers or False, callbacks=callbacks, plugins=cluster_plugins())
+    check_process_launch(trainer)
     for logger in loggers:
         logger.log_hyperparams(OmegaConf.to_container(cfg, resolve=True))
 

@@ -167,6 +167,24 @@ def test_slurm_launcher_submits_one_job_per_model(tmp_path: Path, smoke_cache: P
         assert json.loads((sweep / str(job) / "summary.json").read_text())["tokens_seen"] == 3 * 1024
 
 
+def test_a_multirun_job_that_would_spawn_its_own_ranks_is_refused(tmp_path: Path, smoke_cache: Path) -> None:
+    cmd = [
+        sys.executable,
+        str(ROOT / "train.py"),
+        "-m",
+        *SMALL,
+        "trainer=ddp_cpu",
+        "global_batch_tokens=2048",
+        "seed=1,2",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+        f"paths.cache_dir={smoke_cache}",
+    ]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "error: a multirun job cannot start its own 2 processes" in proc.stderr, proc.stderr[-3000:]
+    assert "Traceback" not in proc.stderr
+
+
 def start_training(run_dir: Path, cache: Path, env: dict[str, str]) -> subprocess.Popen:
     cmd = [
         sys.executable,

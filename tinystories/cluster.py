@@ -108,3 +108,20 @@ def requeue(checkpoint: str | Path) -> bool:
         return False
     rank_zero_info(f"Preempted: checkpoint saved to {checkpoint}; SLURM job {job} requeued, it will resume from it.")
     return True
+
+
+def check_process_launch(trainer) -> None:
+    """Refuses a multi-process run that Lightning would start itself from inside a Hydra multirun job: Lightning
+    starts ranks > 0 by re-running this process's command line, which there is the whole sweep (or a submitit
+    job). Under SLURM (tasks_per_node = devices) or torchrun the processes exist already, and that works."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    environment = getattr(trainer.strategy, "cluster_environment", None)
+    spawns = trainer.world_size > 1 and environment is not None and not environment.creates_processes_externally
+    if spawns and HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+        raise ConfigError(
+            f"a multirun job cannot start its own {trainer.world_size} processes (Lightning would re-run the whole "
+            f"sweep for each rank): run multi-device jobs with hydra/launcher=slurm, which starts one task per "
+            f"device, or run them one at a time (python train.py ... without -m, or torchrun)"
+        )
