@@ -19,6 +19,7 @@ from tinystories.callbacks import Throughput, TokenBudget
 from tinystories.cluster import check_process_launch, cluster_plugins
 from tinystories.config import register_resolvers
 from tinystories.errors import TinyStoriesError
+from tinystories.loggers import end_wandb_run
 from tinystories.preemption import Preemption
 from tinystories.resume import resolve_ckpt_path, wandb_run_id
 from tinystories.summary import format_summary, write_summary
@@ -45,7 +46,7 @@ def train(cfg: DictConfig) -> float:
     module = instantiate(cfg.module, _convert_="all")
     loggers = list(instantiate(cfg.get("logger") or {}).values())
     callbacks = [
-        TokenBudget(cfg.global_batch_tokens, cfg.max_tokens, cfg.val_every_steps),
+        TokenBudget(cfg.global_batch_tokens, cfg.max_tokens, cfg.val_every_steps, cfg.tokens_per_param),
         *instantiate(cfg.get("callbacks") or {}).values(),
     ]
     trainer = instantiate(cfg.trainer, logger=loggers or False, callbacks=callbacks, plugins=cluster_plugins())
@@ -64,6 +65,7 @@ def train(cfg: DictConfig) -> float:
         "params": module.num_params(),
         "non_embedding": module.num_params(non_embedding=True),
         "tokens_seen": module.tokens_seen,
+        "flops": module.tokens_seen * module.flops_per_token(),
         "val_loss": val_loss,
         "tokens_per_s": throughput.tokens_per_s if throughput else 0.0,
         "train_seconds": throughput.train_seconds if throughput else 0.0,
@@ -87,11 +89,14 @@ def user_error(e: BaseException) -> TinyStoriesError | None:
 @hydra.main(version_base="1.3", config_path="conf", config_name="train")
 def main(cfg: DictConfig) -> float:
     try:
-        return train(cfg)
+        val_loss = train(cfg)
     except Exception as e:
+        end_wandb_run(exit_code=1)
         if (fixable := user_error(e)) is None:
             raise
         raise SystemExit(f"error: {fixable}") from None
+    end_wandb_run()
+    return val_loss
 
 
 if __name__ == "__main__":

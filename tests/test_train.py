@@ -84,6 +84,12 @@ def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: P
     assert "the checkpoint's model has a 512-token vocabulary, but the configured tokenizer has 600" in mismatch.stderr
 
 
+def test_max_tokens_sets_the_length(tmp_path: Path, smoke_cache: Path) -> None:
+    proc = run_train(tmp_path / "run", smoke_cache, *SMOKE, "max_tokens=5000", "trainer.max_steps=1000")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "5 steps = 5,120 tokens" in proc.stdout + proc.stderr and "tokens seen      5,120" in proc.stdout
+
+
 def write_txt(path: Path, stories: list[str]) -> Path:
     path.write_text("".join(f"{s}\n<|endoftext|>\n" for s in stories), encoding="utf-8")
     return path

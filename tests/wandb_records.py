@@ -72,3 +72,9 @@ def config(path: Path) -> dict:
 
 def run_ids(path: Path) -> set[str]:
     return {r.run.run_id for r in read_records(path) if r.WhichOneof("record_type") == "run"}
+
+
+def run_info(path: Path) -> dict[str, str]:
+    """The run's display name and group, as the first `run` record gives them."""
+    run = next(r.run for r in read_records(path) if r.WhichOneof("record_type") == "run")
+    return {"name": run.display_name, "group": run.run_group}

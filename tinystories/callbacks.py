@@ -21,10 +21,14 @@ class TokenBudget(L.Callback):
     in batches; so a config means the same optimization on 1 GPU or 64."""
 
     def __init__(
-        self, global_batch_tokens: int, max_tokens: int | None = None, val_every_steps: int | None = None
+        self,
+        global_batch_tokens: int,
+        max_tokens: int | None = None,
+        val_every_steps: int | None = None,
+        tokens_per_param: float | None = None,
     ) -> None:
         self.global_batch_tokens, self.max_tokens = int(global_batch_tokens), max_tokens
-        self.val_every_steps = val_every_steps
+        self.val_every_steps, self.tokens_per_param = val_every_steps, tokens_per_param
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         if stage != "fit":
@@ -38,8 +42,12 @@ class TokenBudget(L.Callback):
                 f"{micro}); set global_batch_tokens to a multiple of {micro} or change data.batch_size"
             )
         trainer.accumulate_grad_batches = self.global_batch_tokens // micro
+        if self.tokens_per_param and self.max_tokens:
+            raise ConfigError("set max_tokens or tokens_per_param, not both")
+        if self.tokens_per_param:  # a budget that grows with the model, for scaling sweeps
+            self.max_tokens = int(float(self.tokens_per_param) * pl_module.planned_num_params(dm.vocab_size))
         if self.max_tokens:
-            trainer.fit_loop.max_steps = math.ceil(float(self.max_tokens) / self.global_batch_tokens)
+            trainer.fit_loop.epoch_loop.max_steps = max(1, math.ceil(float(self.max_tokens) / self.global_batch_tokens))
         if self.val_every_steps and not trainer.fast_dev_run and not trainer.overfit_batches:
             steps = min(self.val_every_steps, trainer.max_steps)
             trainer.val_check_interval = steps * trainer.accumulate_grad_batches
@@ -86,6 +94,7 @@ class Throughput(L.Callback):
         if seconds > last_seconds:
             pl_module.log("perf/tokens_per_s", (tokens - last_tokens) / (seconds - last_seconds))
         pl_module.log("data/tokens_seen", float(tokens))
+        pl_module.log("perf/flops", float(tokens) * pl_module.flops_per_token())
         self._at_last_log = (seconds, tokens)
 
     def on_validation_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:

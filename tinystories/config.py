@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import torch
+from hydra.core.hydra_config import HydraConfig
 from omegaconf import OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from tinystories.cluster import launch_rank, on_rank_zero, run_name, slurm_gpus, slurm_tasks
 
@@ -21,6 +23,16 @@ def rank_suffix() -> str:
     return f"_rank{rank}" if rank else ""
 
 
+def run_label(fallback: str) -> str:
+    """What sets this run apart: its command-line overrides (`model=ts-8m,module.lr=0.001`), sweep parameters
+    included, without the keys `hydra.job.config.override_dirname.exclude_keys` leaves out; else `fallback`."""
+    try:
+        label = HydraConfig.get().job.override_dirname
+    except (ValueError, OmegaConfBaseException):  # no Hydra run (compose API), or no overrides recorded
+        label = ""
+    return label or fallback
+
+
 def register_resolvers() -> None:
     OmegaConf.register_new_resolver("best_precision", best_precision, replace=True)
     OmegaConf.register_new_resolver("launch_name", run_name, replace=True)
@@ -28,3 +40,4 @@ def register_resolvers() -> None:
     OmegaConf.register_new_resolver("rank_suffix", rank_suffix, replace=True)
     OmegaConf.register_new_resolver("slurm_gpus", slurm_gpus, replace=True)
     OmegaConf.register_new_resolver("slurm_tasks", slurm_tasks, replace=True)
+    OmegaConf.register_new_resolver("run_label", run_label, replace=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import netrc
 import os
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -40,3 +41,11 @@ def wandb_logger(save_dir: str, offline: bool | None = None, **kwargs) -> WandbL
     if kwargs.get("id"):
         kwargs.setdefault("resume", "allow")
     return WandbLogger(save_dir=save_dir, offline=offline, **kwargs)
+
+
+def end_wandb_run(exit_code: int = 0) -> None:
+    """Ends this process's W&B run, if one is open. Lightning leaves it open after fit, and the next job of a
+    multirun in the same process would log into it (WandbLogger reuses a live run) instead of starting its own."""
+    wandb = sys.modules.get("wandb")  # never imported: no run to end
+    if wandb is not None and wandb.run is not None:
+        wandb.finish(exit_code=exit_code)

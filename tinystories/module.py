@@ -49,12 +49,21 @@ class LanguageModel(L.LightningModule):
             self._build(vocab_size)
 
     # --- the network ------------------------------------------------------------------------------------------
-    def _build(self, vocab_size: int) -> None:
+    def _model_config(self, vocab_size: int) -> ModelConfig:
         shape = {k: v for k, v in dict(self.hparams.model).items() if k != "init_from"}
         try:
-            cfg = ModelConfig(**shape, vocab_size=vocab_size)
+            return ModelConfig(**shape, vocab_size=vocab_size)
         except (TypeError, ValueError) as e:
             raise ConfigError(f"bad model config: {e}") from None
+
+    def planned_num_params(self, vocab_size: int) -> int:
+        """The parameter count of the network this module will build, before building it (on the meta device,
+        so nothing is allocated): a token budget per parameter is known before the optimizer's schedule is."""
+        with torch.device("meta"):
+            return Transformer(self._model_config(vocab_size)).num_params()
+
+    def _build(self, vocab_size: int) -> None:
+        cfg = self._model_config(vocab_size)
         self.model = Transformer(cfg)
         self.hparams.vocab_size = vocab_size
         # Weight decay goes to the matrices. Decided here, on the whole model: FSDP later shows each rank its
@@ -126,6 +135,10 @@ class LanguageModel(L.LightningModule):
 
     def num_params(self, non_embedding: bool = False) -> int:
         return self.model.num_params(non_embedding)
+
+    def flops_per_token(self) -> int:
+        """Training FLOPs per token at the data module's context length (see `Transformer.flops_per_token`)."""
+        return self.model.flops_per_token(self.trainer.datamodule.seq_len)
 
     # --- training ---------------------------------------------------------------------------------------------
     def _loss(self, batch: torch.Tensor) -> torch.Tensor:

@@ -19,6 +19,7 @@ def format_summary(
     params: int,
     non_embedding: int,
     tokens_seen: int,
+    flops: float,
     val_loss: float,
     tokens_per_s: float,
     train_seconds: float,
@@ -29,6 +30,7 @@ def format_summary(
     rows = [
         ("parameters", f"{params:,} ({non_embedding:,} non-embedding)"),
         ("tokens seen", f"{tokens_seen:,}"),
+        ("training FLOPs", f"{flops:.3g}"),
         ("val loss", f"{val_loss:.4f} (perplexity {math.exp(min(val_loss, 50)):.2f})"),
         ("tokens/s", f"{tokens_per_s:,.0f} ({train_seconds:,.0f} s of training)"),
         ("run dir", run_dir),

@@ -1,0 +1,268 @@
+"""The scaling analysis of a family of runs: a table, a fitted scaling law and plots.
+
+    python -m tinystories.scaling multirun/2026-11-23_10-00-00        # run dirs (searched for summary.json)
+    python -m tinystories.scaling ENTITY/PROJECT/SWEEP_ID                # a W&B sweep's finished runs
+    python -m tinystories.scaling outputs/a outputs/b --out scaling/     # several sources; where results go
+
+Prints one row per run (parameters, tokens, training FLOPs, final validation loss), fits
+L(N) = E + A / N^alpha over non-embedding parameters N (Kaplan et al.'s convention) and, when the runs differ in
+data as well, L(N, D) = E + A / N^alpha + B / D^beta over tokens D (Hoffmann et al.), each with its R^2; writes
+`scaling.json`, `loss_vs_params.png` and `loss_vs_compute.png` (with the compute frontier: the runs no cheaper run
+beats). Works from run directories or W&B, never from a live training process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from tinystories.errors import ConfigError
+
+
+@dataclass
+class Run:
+    name: str
+    params: int
+    non_embedding: int
+    tokens: int
+    flops: float
+    val_loss: float
+    overrides: dict[str, str] = field(default_factory=dict)  # a run dir's Hydra overrides, for its label
+
+
+def runs_from_dir(root: Path) -> list[Run]:
+    """Every finished run under `root`: a directory holding the summary.json that train.py writes at the end."""
+    runs = []
+    for summary_path in sorted(root.rglob("summary.json")):
+        s = json.loads(summary_path.read_text())
+        run_dir = summary_path.parent
+        overrides_file = run_dir / ".hydra" / "overrides.yaml"
+        overrides = yaml.safe_load(overrides_file.read_text()) or [] if overrides_file.is_file() else []
+        runs.append(
+            Run(
+                name=str(run_dir.relative_to(root)) if run_dir != root else run_dir.name,
+                overrides=dict(o.split("=", 1) for o in overrides if "=" in o),
+                params=int(s["params"]),
+                non_embedding=int(s["non_embedding"]),
+                tokens=int(s["tokens_seen"]),
+                flops=float(s.get("flops", 0.0)),
+                val_loss=float(s["val_loss"]),
+            )
+        )
+    return runs
+
+
+def runs_from_wandb(sweep_path: str) -> list[Run]:
+    """The finished runs of a W&B sweep (`entity/project/sweep_id`), from their summaries and configs."""
+    import wandb
+
+    try:
+        sweep = wandb.Api().sweep(sweep_path)
+    except Exception as e:  # wandb raises its own CommError / ValueError variants for every kind of failure
+        raise ConfigError(f"could not read the W&B sweep {sweep_path}: {e}") from None
+    runs = []
+    for r in sweep.runs:
+        if r.state != "finished" or "val/loss" not in r.summary:
+            continue
+        runs.append(
+            Run(
+                name=r.name,
+                params=int(r.config.get("params/total", 0)),
+                non_embedding=int(r.config.get("params/non_embedding", 0)),
+                tokens=int(r.summary.get("data/tokens_seen", 0)),
+                flops=float(r.summary.get("perf/flops", 0.0)),
+                val_loss=float(r.summary["val/loss"]),
+            )
+        )
+    return runs
+
+
+def load_runs(sources: list[str]) -> list[Run]:
+    runs = []
+    for source in sources:
+        path = Path(source)
+        if path.is_dir():
+            runs += runs_from_dir(path)
+        elif source.count("/") == 2 and not path.exists():
+            runs += runs_from_wandb(source)
+        else:
+            raise ConfigError(f"{source} is neither a directory of runs nor a W&B sweep path (entity/project/id)")
+    if not runs:
+        raise ConfigError(f"no finished runs in {', '.join(sources)} (a finished run dir holds summary.json)")
+    # Label each run by the overrides that differ between runs (its sweep parameters).
+    keys = {k for r in runs for k in r.overrides}
+    varying = sorted(k for k in keys if len({r.overrides.get(k) for r in runs}) > 1)
+    for r in runs:
+        if varying:
+            r.name = f"{r.name} " + ",".join(f"{k}={r.overrides.get(k, '-')}" for k in varying)
+    return runs
+
+
+def _r2(predicted: np.ndarray, observed: np.ndarray) -> float:
+    total = float(((observed - observed.mean()) ** 2).sum())
+    return 1.0 - float(((predicted - observed) ** 2).sum()) / total if total > 0 else 1.0
+
+
+def fit_loss_vs_params(n: np.ndarray, loss: np.ndarray) -> dict:
+    """L(N) = E + A / N^alpha by least squares: for each alpha on a fine grid, E and A are linear, so the best
+    (E, A) is exact; the alpha with the smallest error wins. With fewer than three sizes E is held at 0."""
+    if len(set(n.tolist())) < 2:
+        raise ConfigError("fitting L(N) needs runs of at least two sizes")
+    if len(set(n.tolist())) < 3:
+        slope, intercept = np.polyfit(np.log(n), np.log(loss), 1)
+        e, a, alpha = 0.0, float(np.exp(intercept)), float(-slope)
+        note = "fewer than 3 sizes: E held at 0"
+    else:
+        best = None
+        for alpha in np.linspace(0.005, 2.0, 400):
+            x = np.stack([np.ones_like(n), n**-alpha], axis=1)
+            (e, a), *_ = np.linalg.lstsq(x, loss, rcond=None)
+            if a <= 0:
+                continue
+            sse = float(((x @ np.array([e, a]) - loss) ** 2).sum())
+            if best is None or sse < best[0]:
+                best = (sse, float(e), float(a), float(alpha))
+        if best is None:
+            raise ConfigError("loss does not fall with size in these runs: no L(N) = E + A / N^alpha fits")
+        _, e, a, alpha = best
+        note = ""
+    predicted = e + a * n**-alpha
+    return {"E": e, "A": a, "alpha": alpha, "r2": _r2(predicted, loss), "points": len(n), "note": note}
+
+
+def fit_loss_vs_params_and_data(n: np.ndarray, d: np.ndarray, loss: np.ndarray) -> dict | None:
+    """L(N, D) = E + A / N^alpha + B / D^beta, the same way over a grid of (alpha, beta); None where the runs do
+    not vary both size and data enough to pin five numbers down."""
+    if len(set(n.tolist())) < 2 or len(set(d.tolist())) < 2 or len(n) < 5:
+        return None
+    best = None
+    grid = np.linspace(0.02, 1.5, 75)
+    for alpha in grid:
+        for beta in grid:
+            x = np.stack([np.ones_like(n), n**-alpha, d**-beta], axis=1)
+            coef, *_ = np.linalg.lstsq(x, loss, rcond=None)
+            if coef[1] <= 0 or coef[2] <= 0:
+                continue
+            sse = float(((x @ coef - loss) ** 2).sum())
+            if best is None or sse < best[0]:
+                best = (sse, coef, alpha, beta)
+    if best is None:
+        return None
+    _, (e, a, b), alpha, beta = best
+    predicted = e + a * n**-alpha + b * d**-beta
+    return {"E": e, "A": a, "alpha": alpha, "B": b, "beta": beta, "r2": _r2(predicted, loss), "points": len(n)}
+
+
+def compute_frontier(runs: list[Run]) -> list[Run]:
+    """The runs that no run with less compute beats, cheapest first."""
+    frontier, best = [], float("inf")
+    for run in sorted(runs, key=lambda r: (r.flops, r.val_loss)):
+        if run.val_loss < best:
+            frontier.append(run)
+            best = run.val_loss
+    return frontier
+
+
+def plot(runs: list[Run], fit: dict, out: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n = np.array([r.non_embedding for r in runs], dtype=float)
+    loss = np.array([r.val_loss for r in runs])
+    written = []
+
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    ax.scatter(n, loss, zorder=3, label="runs")
+    grid = np.geomspace(n.min() / 1.5, n.max() * 1.5, 200)
+    label = f"L = {fit['E']:.3f} + {fit['A']:.3g} / N^{fit['alpha']:.3f}  (R² {fit['r2']:.3f})"
+    ax.plot(grid, fit["E"] + fit["A"] * grid ** -fit["alpha"], color="C1", label=label)
+    ax.set(xscale="log", xlabel="non-embedding parameters N", ylabel="validation loss", title="Loss against size")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    written.append(out / "loss_vs_params.png")
+    fig.savefig(written[-1], dpi=120)
+    plt.close(fig)
+
+    if all(r.flops > 0 for r in runs):
+        frontier = compute_frontier(runs)
+        fig, ax = plt.subplots(figsize=(6, 4.5))
+        points = ax.scatter([r.flops for r in runs], loss, c=np.log10(n), cmap="viridis", zorder=3)
+        fig.colorbar(points, ax=ax, label="log10 N")
+        ax.step([r.flops for r in frontier], [r.val_loss for r in frontier], where="post", color="C3", label="frontier")
+        ax.set(xscale="log", xlabel="training FLOPs", ylabel="validation loss", title="Loss against compute")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        written.append(out / "loss_vs_compute.png")
+        fig.savefig(written[-1], dpi=120)
+        plt.close(fig)
+    return written
+
+
+def table(runs: list[Run]) -> str:
+    width = max(12, *(len(r.name) for r in runs))
+    head = f"{'run':<{width}} {'params':>12} {'non-emb':>12} {'tokens':>14} {'FLOPs':>10} {'val loss':>9}"
+    rows = [
+        f"{r.name:<{width}} {r.params:>12,} {r.non_embedding:>12,} {r.tokens:>14,} {r.flops:>10.3g} {r.val_loss:>9.4f}"
+        for r in sorted(runs, key=lambda r: (r.non_embedding, r.tokens))
+    ]
+    return "\n".join([head, *rows])
+
+
+def analyse(sources: list[str], out: Path) -> dict:
+    runs = load_runs(sources)
+    n = np.array([r.non_embedding for r in runs], dtype=float)
+    d = np.array([r.tokens for r in runs], dtype=float)
+    loss = np.array([r.val_loss for r in runs])
+    fit = fit_loss_vs_params(n, loss)
+    fit_nd = fit_loss_vs_params_and_data(n, d, loss)
+    out.mkdir(parents=True, exist_ok=True)
+    plots = plot(runs, fit, out)
+    result = {
+        "runs": [asdict(r) for r in runs],
+        "fit_L_N": fit,
+        "fit_L_ND": fit_nd,
+        "frontier": [r.name for r in compute_frontier(runs)] if all(r.flops > 0 for r in runs) else [],
+        "plots": [str(p) for p in plots],
+    }
+    tmp = out / ".scaling.json.tmp"
+    tmp.write_text(json.dumps(result, indent=2))
+    tmp.replace(out / "scaling.json")
+
+    print(table(runs))
+    note = f" ({fit['note']})" if fit["note"] else ""
+    print(
+        f"\nL(N) = {fit['E']:.4f} + {fit['A']:.4g} / N^{fit['alpha']:.4f}   R^2 {fit['r2']:.4f} "
+        f"over {fit['points']} runs{note}"
+    )
+    if fit_nd:
+        print(
+            f"L(N, D) = {fit_nd['E']:.4f} + {fit_nd['A']:.4g} / N^{fit_nd['alpha']:.3f} + "
+            f"{fit_nd['B']:.4g} / D^{fit_nd['beta']:.3f}   R^2 {fit_nd['r2']:.4f}"
+        )
+    print(f"\nWrote {out / 'scaling.json'}" + "".join(f", {p}" for p in plots))
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("sources", nargs="+", help="run directories, or W&B sweep paths entity/project/sweep_id")
+    p.add_argument("--out", type=Path, default=Path("scaling"), help="where scaling.json and the plots go")
+    args = p.parse_args(argv)
+    try:
+        analyse(args.sources, args.out)
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
