@@ -69,6 +69,9 @@ def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: P
         "train/grad_norm",
         "data/tokens_seen",
         "perf/tokens_per_s",
+        "perf/flops",
+        "probe/grammar",
+        "probe/all",
         "samples",
     ):
         assert key in logged, key

@@ -1,0 +1,110 @@
+"""The probe suite and story quality: probe files are valid, the likelihood scorer picks what a model has learned
+and counts right, and the quality figures are exact on fixed text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from tinystories.errors import ConfigError
+from tinystories.eval.probes import Probe, load_probes, score_probes, wilson_interval
+from tinystories.eval.quality import distinct_n, repetition_rate, story_quality
+from tinystories.module import LanguageModel
+
+SENTENCES = ["Tom has a red ball.", "Sue has a blue kite.", "The cat sat on the mat.", "The dog ran to the park."]
+
+
+class Chars:
+    """A character-level tokenizer (the interface the scorer uses: encode, decode, eot_id)."""
+
+    eot_id = 0
+
+    def encode(self, text: str) -> list[int]:
+        return [ord(c) for c in text]
+
+    def decode(self, ids: list[int]) -> str:
+        return "".join(chr(i) for i in ids if i)
+
+
+@pytest.fixture(scope="module")
+def overfit() -> LanguageModel:
+    """A tiny model trained until it knows four sentences by heart."""
+    torch.manual_seed(0)
+    model = LanguageModel(
+        {"family": "llama", "d_model": 48, "n_layer": 2, "n_head": 4, "max_seq_len": 64}, vocab_size=128
+    )
+    rows = [[0, *Chars().encode(s), 0] for s in SENTENCES]
+    width = max(len(r) for r in rows)
+    batch = torch.tensor([r + [0] * (width - len(r)) for r in rows])
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    for _ in range(300):
+        loss = model._loss(batch)
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    assert loss.item() < 0.2
+    return model.eval()
+
+
+def test_the_probe_suite_is_valid() -> None:
+    probes = load_probes()
+    assert len(probes) >= 60
+    categories = {p.category for p in probes}
+    assert categories == {"grammar", "knowledge", "reasoning", "context"}
+    assert all(sum(p.category == c for p in probes) >= 15 for c in categories)
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("probes:\n  - {prompt: a, answer: b, distractors: [c]}", "needs `category:`"),
+        ("category: x\nprobes:\n  - {prompt: a, answer: b}", "needs distinct distractors"),
+        ("category: x\nprobes:\n  - {prompt: a, answer: b, distractors: [b]}", "none equal to the answer"),
+        ("category: x\nprobes:\n  - {answer: b, distractors: [c]}", "needs a prompt"),
+        (
+            "category: x\nprobes:\n  - {prompt: a, answer: b, distractors: [c]}\n"
+            "  - {prompt: a, answer: d, distractors: [e]}",
+            "appears twice",
+        ),
+    ],
+)
+def test_bad_probe_files_are_refused(tmp_path: Path, body: str, message: str) -> None:
+    (tmp_path / "bad.yaml").write_text(body)
+    with pytest.raises(ConfigError, match=message):
+        load_probes([tmp_path / "bad.yaml"])
+
+
+def test_wilson_interval() -> None:
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+    assert wilson_interval(5, 10) == pytest.approx((0.2366, 0.7634), abs=1e-4)
+    assert wilson_interval(16, 16)[1] == 1.0
+
+
+def test_the_scorer_picks_what_the_model_learned_and_counts_right(overfit: LanguageModel) -> None:
+    learned = [
+        Probe("a", "Tom has a", " red ball.", (" blue kite.",)),
+        Probe("a", "Sue has a", " blue kite.", (" red ball.",)),
+        Probe("b", "The cat sat on the", " mat.", (" park.",)),
+        Probe("b", "The dog ran to the", " park.", (" mat.", " ball.")),
+    ]
+    wrong = [Probe(p.category, p.prompt, p.distractors[0], (p.answer,)) for p in learned[::2]]
+    scores = score_probes(overfit, Chars(), learned + wrong, greedy_tokens=12)
+    assert scores["a"]["accuracy"] == pytest.approx(2 / 3) and scores["a"]["n"] == 3
+    assert scores["b"]["accuracy"] == pytest.approx(2 / 3)
+    assert scores["all"]["accuracy"] == pytest.approx(4 / 6) and scores["all"]["n"] == 6
+    low, high = scores["all"]["ci95"]
+    assert low < 4 / 6 < high
+    assert scores["all"]["greedy_contains"] == pytest.approx(4 / 6)  # greedy text has the learned words
+
+
+def test_quality_figures_on_fixed_text() -> None:
+    texts = ["The cat sat. The cat sat.", "A dog ran!", "And then the"]
+    assert distinct_n(texts, 1) == pytest.approx(8 / 12)  # the cat sat a dog ran and then, of 12 words
+    assert distinct_n(texts[:2], 2) == pytest.approx(5 / 7)
+    assert repetition_rate(texts[:2], 2) == pytest.approx(2 / 7)
+    assert repetition_rate(texts[:2], 4) == 0.0
+    quality = story_quality(texts)
+    assert quality["ended"] == pytest.approx(2 / 3) and quality["mean_words"] == pytest.approx(4.0)
+    assert story_quality(['He said, "Bye."'])["ended"] == 1.0

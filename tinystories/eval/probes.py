@@ -1,0 +1,118 @@
+"""The probe suite: story beginnings whose right continuation needs a skill (grammar, knowledge, reasoning, context
+tracking), each with distractors. A model passes a probe when it gives the right continuation a higher
+log-likelihood than every distractor; accuracy per category comes with a Wilson 95% interval, since 16 probes a
+category leave wide uncertainty. The greedy completion is also checked for the answer's words.
+"""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+import yaml
+
+from tinystories.errors import ConfigError
+
+PROBE_DIR = Path(__file__).with_name("probes")
+
+
+@dataclass(frozen=True)
+class Probe:
+    category: str
+    prompt: str
+    answer: str
+    distractors: tuple[str, ...]
+
+    @property
+    def candidates(self) -> tuple[str, ...]:
+        return (self.answer, *self.distractors)
+
+
+def load_probes(paths: list[Path] | None = None) -> list[Probe]:
+    """Probes from YAML files (`category:` and a list of `probes:`), checked: every prompt has an answer and at
+    least one distractor different from it, and no prompt appears twice."""
+    paths = sorted(PROBE_DIR.glob("*.yaml")) if paths is None else [Path(p) for p in paths]
+    probes, seen = [], set()
+    for path in paths:
+        spec = yaml.safe_load(path.read_text())
+        category = spec.get("category") if isinstance(spec, dict) else None
+        if not category or not isinstance(spec.get("probes"), list):
+            raise ConfigError(f"{path}: a probe file needs `category:` and a list `probes:`")
+        for i, p in enumerate(spec["probes"]):
+            where = f"{path}, probe {i + 1}"
+            prompt, answer, distractors = p.get("prompt"), p.get("answer"), p.get("distractors") or []
+            if not prompt or not answer:
+                raise ConfigError(f"{where}: needs a prompt and its right continuation (answer)")
+            if not distractors or answer in distractors or len(set(distractors)) != len(distractors):
+                raise ConfigError(f"{where}: needs distinct distractors, none equal to the answer")
+            if prompt in seen:
+                raise ConfigError(f"{where}: the prompt {prompt!r} appears twice")
+            seen.add(prompt)
+            probes.append(Probe(category, prompt, answer, tuple(distractors)))
+    return probes
+
+
+def wilson_interval(correct: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval of a proportion: sensible at 0, 1 and small counts, unlike the normal one."""
+    if total == 0:
+        return (0.0, 1.0)
+    p = correct / total
+    centre = (p + z * z / (2 * total)) / (1 + z * z / total)
+    half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+@torch.no_grad()
+def candidate_logprobs(model, tokenizer, prompt: str, candidates: tuple[str, ...]) -> list[float]:
+    """log p(candidate | prompt), summed over the candidate's tokens, for each candidate, in one batch.
+    `model` maps token ids (batch, time) to logits; prompt and candidate are tokenized apart, the same way for
+    every candidate, so no candidate gains from where BPE draws a boundary."""
+    device = next(model.parameters()).device
+    # Stories follow an end-of-text token in training; so does a probe, which starts a story.
+    prompt_ids = [tokenizer.eot_id, *tokenizer.encode(prompt)]
+    rows = [prompt_ids + tokenizer.encode(c) for c in candidates]
+    width = max(len(r) for r in rows)
+    batch = torch.zeros(len(rows), width, dtype=torch.long, device=device)
+    for i, r in enumerate(rows):
+        batch[i, : len(r)] = torch.tensor(r, device=device)
+    logprobs = torch.log_softmax(model(batch[:, :-1]).float(), dim=-1)
+    scores = []
+    for i, r in enumerate(rows):
+        positions = torch.arange(len(prompt_ids) - 1, len(r) - 1, device=device)
+        scores.append(float(logprobs[i, positions, batch[i, positions + 1]].sum()))
+    return scores
+
+
+def answer_words(answer: str) -> str:
+    return answer.strip().strip(string.punctuation + " ").lower()
+
+
+def score_probes(module, tokenizer, probes: list[Probe], greedy_tokens: int = 0) -> dict[str, dict]:
+    """Accuracy by likelihood per category and over all (`all`), with Wilson intervals; with `greedy_tokens`,
+    also the share of greedy completions (that many tokens) that contain the answer's words."""
+    was_training = module.training
+    module.eval()
+    net = getattr(module, "model", module)  # the plain network: a compiled one would recompile for each length
+    tallies: dict[str, list[int]] = {}
+    for probe in probes:
+        scores = candidate_logprobs(net, tokenizer, probe.prompt, probe.candidates)
+        right = int(scores[0] > max(scores[1:]))
+        contains = 0
+        if greedy_tokens:
+            ids = torch.tensor([tokenizer.eot_id, *tokenizer.encode(probe.prompt)])
+            new = module.generate(ids, greedy_tokens, temperature=0.0, eot_id=tokenizer.eot_id)[0].tolist()
+            contains = int(answer_words(probe.answer) in tokenizer.decode(new).lower())
+        for key in (probe.category, "all"):
+            t = tallies.setdefault(key, [0, 0, 0])
+            t[0], t[1], t[2] = t[0] + right, t[1] + contains, t[2] + 1
+    module.train(was_training)
+    results = {}
+    for key, (right, contains, total) in tallies.items():
+        low, high = wilson_interval(right, total)
+        results[key] = {"accuracy": right / total, "ci95": [low, high], "n": total}
+        if greedy_tokens:
+            results[key]["greedy_contains"] = contains / total
+    return results
