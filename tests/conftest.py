@@ -58,3 +58,27 @@ def run_train(run_dir: Path, cache_dir: Path, *overrides: str, timeout: int = 30
 def smoke_cache(tmp_path_factory) -> Path:
     """One token cache shared by the subprocess runs of the smoke experiment."""
     return tmp_path_factory.mktemp("cache")
+
+
+def make_checkpoint(run_dir: Path, shape: dict) -> Path:
+    """A run dir as training leaves it (checkpoints/last.ckpt and tokenizer/), for a small random model."""
+    import lightning as L
+    import torch
+
+    from tinystories.data.tokenizer import TrainBPE
+    from tinystories.module import LanguageModel
+    from tinystories.synth import generate_stories
+
+    stories = list(generate_stories(200, seed=0))
+    tok = TrainBPE(vocab_size=300).build(lambda: iter(stories))
+    tok.save(run_dir / "tokenizer")
+    torch.manual_seed(0)
+    module = LanguageModel(shape, vocab_size=tok.vocab_size)
+    with torch.no_grad():
+        for p in module.parameters():
+            p.add_(torch.randn_like(p) * 0.05)
+    path = run_dir / "checkpoints" / "last.ckpt"
+    path.parent.mkdir(parents=True)
+    state = {"state_dict": module.state_dict(), "hyper_parameters": dict(module.hparams)}
+    torch.save({**state, "pytorch-lightning_version": L.__version__}, path)
+    return path

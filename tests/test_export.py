@@ -4,14 +4,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import lightning as L
 import pytest
 import torch
 
-from tinystories.data.tokenizer import TrainBPE
+from conftest import make_checkpoint
 from tinystories.inference import load_model
 from tinystories.module import LanguageModel
-from tinystories.synth import generate_stories
 
 transformers = pytest.importorskip("transformers", reason="export needs the hf extra: pip install -e '.[hf]'")
 
@@ -23,26 +21,7 @@ SHAPES = {
 
 @pytest.fixture(params=list(SHAPES))
 def checkpoint(request, tmp_path: Path) -> Path:
-    """A run dir as training leaves it: checkpoints/ and tokenizer/."""
-    stories = list(generate_stories(200, seed=0))
-    tok = TrainBPE(vocab_size=300).build(lambda: iter(stories))
-    tok.save(tmp_path / "run" / "tokenizer")
-    torch.manual_seed(0)
-    module = LanguageModel(SHAPES[request.param], vocab_size=tok.vocab_size)
-    with torch.no_grad():
-        for p in module.parameters():
-            p.add_(torch.randn_like(p) * 0.05)
-    path = tmp_path / "run" / "checkpoints" / "last.ckpt"
-    path.parent.mkdir()
-    torch.save(
-        {
-            "state_dict": module.state_dict(),
-            "hyper_parameters": dict(module.hparams),
-            "pytorch-lightning_version": L.__version__,
-        },
-        path,
-    )
-    return path
+    return make_checkpoint(tmp_path / "run", SHAPES[request.param])
 
 
 def run(module: str, *args: str) -> subprocess.CompletedProcess:

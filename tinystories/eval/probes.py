@@ -73,15 +73,17 @@ def candidate_logprobs(model, tokenizer, prompt: str, candidates: tuple[str, ...
     device = next(model.parameters()).device
     # Stories follow an end-of-text token in training; so does a probe, which starts a story.
     prompt_ids = [tokenizer.eot_id, *tokenizer.encode(prompt)]
-    rows = [prompt_ids + tokenizer.encode(c) for c in candidates]
+    endings = [tokenizer.encode(c) for c in candidates]
+    context = getattr(getattr(model, "cfg", None), "max_seq_len", None) or 10**9
+    rows = [(prompt_ids + e)[-(context + 1) :] for e in endings]  # a prompt past the context loses its start
     width = max(len(r) for r in rows)
     batch = torch.zeros(len(rows), width, dtype=torch.long, device=device)
     for i, r in enumerate(rows):
         batch[i, : len(r)] = torch.tensor(r, device=device)
     logprobs = torch.log_softmax(model(batch[:, :-1]).float(), dim=-1)
     scores = []
-    for i, r in enumerate(rows):
-        positions = torch.arange(len(prompt_ids) - 1, len(r) - 1, device=device)
+    for i, (r, e) in enumerate(zip(rows, endings, strict=True)):
+        positions = torch.arange(len(r) - 1 - len(e), len(r) - 1, device=device)
         scores.append(float(logprobs[i, positions, batch[i, positions + 1]].sum()))
     return scores
 
