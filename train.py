@@ -19,6 +19,7 @@ from tinystories.callbacks import Throughput, TokenBudget
 from tinystories.cluster import check_process_launch, cluster_plugins
 from tinystories.config import register_resolvers
 from tinystories.errors import TinyStoriesError
+from tinystories.eval.callback import ProbeScores
 from tinystories.loggers import end_wandb_run
 from tinystories.preemption import Preemption
 from tinystories.resume import resolve_ckpt_path, wandb_run_id
@@ -61,6 +62,7 @@ def train(cfg: DictConfig) -> float:
 
     checkpoint = next((c for c in trainer.callbacks if isinstance(c, ModelCheckpoint)), None)
     throughput = next((c for c in trainer.callbacks if isinstance(c, Throughput)), None)
+    probes = next((c for c in trainer.callbacks if isinstance(c, ProbeScores)), None)
     summary = {
         "params": module.num_params(),
         "non_embedding": module.num_params(non_embedding=True),
@@ -72,6 +74,7 @@ def train(cfg: DictConfig) -> float:
         "run_dir": str(run_dir),
         "last_ckpt": checkpoint.last_model_path if checkpoint else None,
         "best_ckpt": checkpoint.best_model_path if checkpoint else None,
+        "probes": probes.last if probes else {},
     }
     if trainer.is_global_zero:
         print(format_summary(**summary))

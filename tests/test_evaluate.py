@@ -17,6 +17,7 @@ import pytest
 from conftest import make_checkpoint
 from tinystories.eval.grading import grade_completions, parse_grade
 from tinystories.llm import ChatClient
+from wandb_records import history, summary
 
 GOOD = 'Fine work.\n{"grammar": 8, "creativity": 6, "consistency": 7, "plot": 5, "age_group": "B: 4-5"}'
 
@@ -116,12 +117,17 @@ def test_evaluate_a_checkpoint_without_and_with_a_grader(tmp_path: Path, grader:
 
     out = tmp_path / "graded.json"
     Grader.replies = {"lost her favorite doll": "prose"}
-    proc = evaluate(*common, f"out={out}", env={"OPENAI_BASE_URL": grader})
+    proc = evaluate(*common, f"out={out}", "wandb=true", env={"OPENAI_BASE_URL": grader, "WANDB_DIR": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr[-3000:]
     grades = json.loads(out.read_text())["grades"]
     assert len(grades["scores"]) == 11 and len(grades["failures"]) == 1
     assert grades["means"]["grammar"] == 8.0 and "LLM grades: grammar 8.0" in proc.stdout
     assert "LLM grading failed for 1 prompt(s)" in proc.stdout
+    (wandb_run,) = (tmp_path / "wandb").glob("offline-run-*/run-*.wandb")
+    table = next(r["eval/samples"] for r in history(wandb_run) if "eval/samples" in r)
+    table_json = json.loads((wandb_run.parent / "files" / table["path"]).read_text())
+    assert table_json["columns"][:3] == ["prompt", "completion", "grammar"] and len(table_json["data"]) == 12
+    assert summary(wandb_run)["probe/all"] == results["probes"]["all"]["accuracy"]
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,8 @@ def test_offline_sweep_then_scaling_analysis(tmp_path: Path, smoke_cache: Path) 
     assert "0 model.d_model=16" in proc.stdout and "1 model.d_model=32" in proc.stdout and "L(N) =" in proc.stdout
     result = json.loads((out / "scaling.json").read_text())
     assert len(result["runs"]) == 2 and result["fit_L_N"]["alpha"] > 0
-    for png in ("loss_vs_params.png", "loss_vs_compute.png"):
+    assert set(result["runs"][0]["probes"]) >= {"grammar", "context", "all"}  # scored at the last validation
+    for png in ("loss_vs_params.png", "loss_vs_compute.png", "probes_vs_params.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -78,3 +78,13 @@ def run_info(path: Path) -> dict[str, str]:
     """The run's display name and group, as the first `run` record gives them."""
     run = next(r.run for r in read_records(path) if r.WhichOneof("record_type") == "run")
     return {"name": run.display_name, "group": run.run_group}
+
+
+def summary(path: Path) -> dict:
+    """The run's summary, as its last `summary` records leave it."""
+    out: dict = {}
+    for r in read_records(path):
+        if r.WhichOneof("record_type") == "summary":
+            for item in r.summary.update:
+                _put(out, item)
+    return out

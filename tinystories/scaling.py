@@ -7,8 +7,9 @@
 Prints one row per run (parameters, tokens, training FLOPs, final validation loss), fits
 L(N) = E + A / N^alpha over non-embedding parameters N (Kaplan et al.'s convention) and, when the runs differ in
 data as well, L(N, D) = E + A / N^alpha + B / D^beta over tokens D (Hoffmann et al.), each with its R^2; writes
-`scaling.json`, `loss_vs_params.png` and `loss_vs_compute.png` (with the compute frontier: the runs no cheaper run
-beats). Works from run directories or W&B, never from a live training process.
+`scaling.json`, `loss_vs_params.png`, `loss_vs_compute.png` (with the compute frontier: the runs no cheaper run
+beats) and, where runs scored the probe suite, `probes_vs_params.png` (accuracy per category against size: the
+emergence plot). Works from run directories or W&B, never from a live training process.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Run:
     flops: float
     val_loss: float
     overrides: dict[str, str] = field(default_factory=dict)  # a run dir's Hydra overrides, for its label
+    probes: dict[str, float] = field(default_factory=dict)  # probe accuracy per category at the end
 
 
 def runs_from_dir(root: Path) -> list[Run]:
@@ -48,6 +50,7 @@ def runs_from_dir(root: Path) -> list[Run]:
             Run(
                 name=str(run_dir.relative_to(root)) if run_dir != root else run_dir.name,
                 overrides=dict(o.split("=", 1) for o in overrides if "=" in o),
+                probes=s.get("probes") or {},
                 params=int(s["params"]),
                 non_embedding=int(s["non_embedding"]),
                 tokens=int(s["tokens_seen"]),
@@ -78,6 +81,7 @@ def runs_from_wandb(sweep_path: str) -> list[Run]:
                 tokens=int(r.summary.get("data/tokens_seen", 0)),
                 flops=float(r.summary.get("perf/flops", 0.0)),
                 val_loss=float(r.summary["val/loss"]),
+                probes={k.removeprefix("probe/"): float(v) for k, v in r.summary.items() if k.startswith("probe/")},
             )
         )
     return runs
@@ -190,6 +194,21 @@ def plot(runs: list[Run], fit: dict, out: Path) -> list[Path]:
     written.append(out / "loss_vs_params.png")
     fig.savefig(written[-1], dpi=120)
     plt.close(fig)
+
+    categories = sorted({c for r in runs for c in r.probes})
+    if categories:  # the emergence plot: capabilities against size
+        fig, ax = plt.subplots(figsize=(6, 4.5))
+        order = np.argsort(n)
+        for c in categories:
+            accuracy = np.array([runs[i].probes.get(c, np.nan) for i in order])
+            ax.plot(n[order], accuracy, marker="o", label=c, linewidth=2.5 if c == "all" else 1.2)
+        ax.set(xscale="log", ylim=(0, 1), xlabel="non-embedding parameters N", ylabel="probe accuracy")
+        ax.set_title("Capabilities against size")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        written.append(out / "probes_vs_params.png")
+        fig.savefig(written[-1], dpi=120)
+        plt.close(fig)
 
     if all(r.flops > 0 for r in runs):
         frontier = compute_frontier(runs)

@@ -26,6 +26,7 @@ def format_summary(
     run_dir: str,
     last_ckpt: str | None,
     best_ckpt: str | None,
+    probes: dict[str, float] | None = None,
 ) -> str:
     rows = [
         ("parameters", f"{params:,} ({non_embedding:,} non-embedding)"),
@@ -33,6 +34,7 @@ def format_summary(
         ("training FLOPs", f"{flops:.3g}"),
         ("val loss", f"{val_loss:.4f} (perplexity {math.exp(min(val_loss, 50)):.2f})"),
         ("tokens/s", f"{tokens_per_s:,.0f} ({train_seconds:,.0f} s of training)"),
+        *([("probes", "  ".join(f"{c} {a:.0%}" for c, a in sorted(probes.items())))] if probes else []),
         ("run dir", run_dir),
         ("last checkpoint", last_ckpt if last_ckpt and Path(last_ckpt).exists() else "-"),
         ("best checkpoint", best_ckpt if best_ckpt and Path(best_ckpt).exists() else "-"),
