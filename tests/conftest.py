@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 os.environ["WANDB_MODE"] = "offline"
@@ -82,3 +83,20 @@ def make_checkpoint(run_dir: Path, shape: dict) -> Path:
     state = {"state_dict": module.state_dict(), "hyper_parameters": dict(module.hparams)}
     torch.save({**state, "pytorch-lightning_version": L.__version__}, path)
     return path
+
+
+class JSONHandler(BaseHTTPRequestHandler):
+    """The part of a stand-in chat-completions server that every test server shares: quiet, JSON replies."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def reply(self, status: int, payload: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        try:
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up waiting

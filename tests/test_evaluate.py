@@ -9,12 +9,12 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from conftest import make_checkpoint
+from conftest import JSONHandler, make_checkpoint
 from tinystories.eval.grading import grade_completions, parse_grade
 from tinystories.llm import ChatClient
 from wandb_records import history, summary
@@ -22,11 +22,8 @@ from wandb_records import history, summary
 GOOD = 'Fine work.\n{"grammar": 8, "creativity": 6, "consistency": 7, "plot": 5, "age_group": "B: 4-5"}'
 
 
-class Grader(BaseHTTPRequestHandler):
+class Grader(JSONHandler):
     replies: dict[str, str] = {}  # a word in the story beginning -> what to answer: good, prose, range, slow, 400
-
-    def log_message(self, *args) -> None:
-        pass
 
     def do_POST(self) -> None:
         prompt = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["messages"][0]["content"]
@@ -41,16 +38,6 @@ class Grader(BaseHTTPRequestHandler):
             "range": '{"grammar": 12, "creativity": 6, "consistency": 7, "plot": 5, "age_group": "B"}',
         }.get(mode, GOOD)
         self.reply(200, json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode())
-
-    def reply(self, status: int, payload: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        try:
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
 
 @pytest.fixture

@@ -7,22 +7,20 @@ import subprocess
 import sys
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from conftest import JSONHandler
 from tinystories.llm import ChatClient, LLMError
 from tinystories.synth.llm_stories import generate_with_llm, paper_prompt
 
 
-class FakeEndpoint(BaseHTTPRequestHandler):
+class FakeEndpoint(JSONHandler):
     script: list[str] = []  # what to do with the next requests; then "ok"
     requests: list[dict] = []
     same_story = False
-
-    def log_message(self, *args) -> None:
-        pass
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -39,16 +37,6 @@ class FakeEndpoint(BaseHTTPRequestHandler):
         if FakeEndpoint.same_story:
             story = "Once upon a time there was the same story every time."
         self.reply(200, json.dumps({"choices": [{"message": {"role": "assistant", "content": story}}]}).encode())
-
-    def reply(self, status: int, payload: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        try:
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting
 
 
 @pytest.fixture

@@ -1,1 +1,2 @@
-"""Evaluation of what a model can do: the probe suite, story quality (and, to come, the evaluate CLI and grading)."""
+"""Measuring what a model can do: the probe suite (probes.py, probes/), story quality (quality.py), LLM grading
+(grading.py) and the probe callback for training (callback.py); `tinystories.evaluate` puts them together."""
