@@ -11,19 +11,17 @@ from pathlib import Path
 import hydra
 import lightning as L
 from hydra.utils import instantiate
-from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf, open_dict
 
-from tinystories.callbacks import Throughput, TokenBudget
+from tinystories.callbacks import TokenBudget
 from tinystories.cluster import check_process_launch, cluster_plugins
 from tinystories.config import register_resolvers
 from tinystories.errors import TinyStoriesError
-from tinystories.eval.callback import ProbeScores
 from tinystories.loggers import end_wandb_run
 from tinystories.preemption import Preemption
 from tinystories.resume import resolve_ckpt_path, wandb_run_id
-from tinystories.summary import format_summary, write_summary
+from tinystories.summary import collect_summary, format_summary, write_summary
 
 register_resolvers()
 
@@ -60,22 +58,7 @@ def train(cfg: DictConfig) -> float:
         return float("nan")  # preempted: checkpoint saved, job requeued where SLURM can
     val_loss = float(trainer.validate(module, datamodule=datamodule, verbose=False)[0]["val/loss"])
 
-    checkpoint = next((c for c in trainer.callbacks if isinstance(c, ModelCheckpoint)), None)
-    throughput = next((c for c in trainer.callbacks if isinstance(c, Throughput)), None)
-    probes = next((c for c in trainer.callbacks if isinstance(c, ProbeScores)), None)
-    summary = {
-        "params": module.num_params(),
-        "non_embedding": module.num_params(non_embedding=True),
-        "tokens_seen": module.tokens_seen,
-        "flops": module.tokens_seen * module.flops_per_token(),
-        "val_loss": val_loss,
-        "tokens_per_s": throughput.tokens_per_s if throughput else 0.0,
-        "train_seconds": throughput.train_seconds if throughput else 0.0,
-        "run_dir": str(run_dir),
-        "last_ckpt": checkpoint.last_model_path if checkpoint else None,
-        "best_ckpt": checkpoint.best_model_path if checkpoint else None,
-        "probes": probes.last if probes else {},
-    }
+    summary = collect_summary(trainer, module, val_loss, run_dir)
     if trainer.is_global_zero:
         print(format_summary(**summary))
         write_summary(run_dir / "summary.json", summary)

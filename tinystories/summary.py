@@ -7,6 +7,32 @@ import math
 from pathlib import Path
 
 
+def collect_summary(trainer, module, val_loss: float, run_dir: Path) -> dict:
+    """What a finished run leaves for tables and analyses, from the module and the callbacks that measured it."""
+    from lightning.pytorch.callbacks import ModelCheckpoint
+
+    from tinystories.callbacks import Throughput
+    from tinystories.eval.callback import ProbeScores
+
+    def find(kind: type):
+        return next((c for c in trainer.callbacks if isinstance(c, kind)), None)
+
+    checkpoint, throughput, probes = find(ModelCheckpoint), find(Throughput), find(ProbeScores)
+    return {
+        "params": module.num_params(),
+        "non_embedding": module.num_params(non_embedding=True),
+        "tokens_seen": module.tokens_seen,
+        "flops": module.tokens_seen * module.flops_per_token(),
+        "val_loss": val_loss,
+        "tokens_per_s": throughput.tokens_per_s if throughput else 0.0,
+        "train_seconds": throughput.train_seconds if throughput else 0.0,
+        "run_dir": str(run_dir),
+        "last_ckpt": checkpoint.last_model_path if checkpoint else None,
+        "best_ckpt": checkpoint.best_model_path if checkpoint else None,
+        "probes": probes.last if probes else {},
+    }
+
+
 def write_summary(path: Path, fields: dict) -> None:
     """The summary as JSON in the run dir, for tables and scaling analyses that read many runs."""
     tmp = path.with_name(f".{path.name}.tmp")
