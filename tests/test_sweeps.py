@@ -218,3 +218,10 @@ def test_scaling_without_runs_says_so(tmp_path: Path) -> None:
         [sys.executable, "-m", "tinystories.scaling", str(tmp_path)], capture_output=True, text=True, timeout=60
     )
     assert proc.returncode == 2 and "no finished runs in" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("script", ["agent.sbatch", "agents.sh"])
+def test_agent_launchers_are_valid_shell(script: str) -> None:
+    path = ROOT / "sweeps" / script
+    assert subprocess.run(["bash", "-n", str(path)], capture_output=True).returncode == 0
+    assert "wandb agent" in path.read_text()
