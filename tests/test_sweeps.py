@@ -118,6 +118,14 @@ def write_sweep(path: Path, method: str, parameters: dict, **extra) -> Path:
     return path
 
 
+def run_sweep(sweep_file: Path, sweep_dir: Path, cache: Path, *extra: str) -> None:
+    """`python -m tinystories.sweep FILE` on a small built-in corpus, into `sweep_dir`."""
+    cmd = [sys.executable, "-m", "tinystories.sweep", str(sweep_file), "data.n_train=2000", "data.n_val=200", *extra]
+    cmd += [f"hydra.sweep.dir={sweep_dir}", f"paths.cache_dir={cache}"]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+
+
 def test_offline_sweep_then_scaling_analysis(tmp_path: Path, smoke_cache: Path) -> None:
     sweep_file = write_sweep(
         tmp_path / "tiny.yaml",
@@ -125,19 +133,7 @@ def test_offline_sweep_then_scaling_analysis(tmp_path: Path, smoke_cache: Path) 
         {"model.d_model": {"values": [16, 32]}, "tokens_per_param": {"value": 0.5}},
     )
     sweep_dir = tmp_path / "multirun"
-    cmd = [
-        sys.executable,
-        "-m",
-        "tinystories.sweep",
-        str(sweep_file),
-        "data.n_train=2000",
-        "data.n_val=200",
-        "trainer.log_every_n_steps=2",
-        f"hydra.sweep.dir={sweep_dir}",
-        f"paths.cache_dir={smoke_cache}",
-    ]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_sweep(sweep_file, sweep_dir, smoke_cache, "trainer.log_every_n_steps=2")
 
     for job, width in ((0, 16), (1, 32)):
         summary = json.loads((sweep_dir / str(job) / "summary.json").read_text())
@@ -174,21 +170,7 @@ def test_offline_random_sweep_runs_its_trial_count(tmp_path: Path, smoke_cache: 
         run_cap=2,
     )
     sweep_dir = tmp_path / "multirun"
-    cmd = [
-        sys.executable,
-        "-m",
-        "tinystories.sweep",
-        str(sweep_file),
-        "--seed=1",
-        "logger=csv",
-        "trainer.max_steps=3",
-        "data.n_train=2000",
-        "data.n_val=200",
-        f"hydra.sweep.dir={sweep_dir}",
-        f"paths.cache_dir={smoke_cache}",
-    ]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_sweep(sweep_file, sweep_dir, smoke_cache, "--seed=1", "logger=csv", "trainer.max_steps=3")
     lrs = [yaml.safe_load((sweep_dir / str(j) / "config.yaml").read_text())["module"]["lr"] for j in (0, 1)]
     assert all(0.001 <= lr <= 0.01 for lr in lrs) and lrs[0] != lrs[1]
     assert "best_value" in yaml.safe_load((sweep_dir / "optimization_results.yaml").read_text())

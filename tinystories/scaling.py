@@ -183,17 +183,21 @@ def plot(runs: list[Run], fit: dict, out: Path) -> list[Path]:
     loss = np.array([r.val_loss for r in runs])
     written = []
 
+    def save(fig, ax, name: str) -> None:
+        ax.set_xscale("log")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        written.append(out / name)
+        fig.savefig(written[-1], dpi=120)
+        plt.close(fig)
+
     fig, ax = plt.subplots(figsize=(6, 4.5))
     ax.scatter(n, loss, zorder=3, label="runs")
     grid = np.geomspace(n.min() / 1.5, n.max() * 1.5, 200)
     label = f"L = {fit['E']:.3f} + {fit['A']:.3g} / N^{fit['alpha']:.3f}  (R² {fit['r2']:.3f})"
     ax.plot(grid, fit["E"] + fit["A"] * grid ** -fit["alpha"], color="C1", label=label)
-    ax.set(xscale="log", xlabel="non-embedding parameters N", ylabel="validation loss", title="Loss against size")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    written.append(out / "loss_vs_params.png")
-    fig.savefig(written[-1], dpi=120)
-    plt.close(fig)
+    ax.set(xlabel="non-embedding parameters N", ylabel="validation loss", title="Loss against size")
+    save(fig, ax, "loss_vs_params.png")
 
     categories = sorted({c for r in runs for c in r.probes})
     if categories:  # the emergence plot: capabilities against size
@@ -202,13 +206,9 @@ def plot(runs: list[Run], fit: dict, out: Path) -> list[Path]:
         for c in categories:
             accuracy = np.array([runs[i].probes.get(c, np.nan) for i in order])
             ax.plot(n[order], accuracy, marker="o", label=c, linewidth=2.5 if c == "all" else 1.2)
-        ax.set(xscale="log", ylim=(0, 1), xlabel="non-embedding parameters N", ylabel="probe accuracy")
+        ax.set(ylim=(0, 1), xlabel="non-embedding parameters N", ylabel="probe accuracy")
         ax.set_title("Capabilities against size")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        written.append(out / "probes_vs_params.png")
-        fig.savefig(written[-1], dpi=120)
-        plt.close(fig)
+        save(fig, ax, "probes_vs_params.png")
 
     if all(r.flops > 0 for r in runs):
         frontier = compute_frontier(runs)
@@ -216,12 +216,8 @@ def plot(runs: list[Run], fit: dict, out: Path) -> list[Path]:
         points = ax.scatter([r.flops for r in runs], loss, c=np.log10(n), cmap="viridis", zorder=3)
         fig.colorbar(points, ax=ax, label="log10 N")
         ax.step([r.flops for r in frontier], [r.val_loss for r in frontier], where="post", color="C3", label="frontier")
-        ax.set(xscale="log", xlabel="training FLOPs", ylabel="validation loss", title="Loss against compute")
-        ax.legend(fontsize=8)
-        fig.tight_layout()
-        written.append(out / "loss_vs_compute.png")
-        fig.savefig(written[-1], dpi=120)
-        plt.close(fig)
+        ax.set(xlabel="training FLOPs", ylabel="validation loss", title="Loss against compute")
+        save(fig, ax, "loss_vs_compute.png")
     return written
 
 
