@@ -234,12 +234,6 @@ class Transformer(nn.Module):
             cache.length = start + T
         return self.lm_head(self.norm(x))
 
-    def flops_per_token(self, seq_len: int) -> int:
-        """Training FLOPs per token (forward and backward), as in Kaplan et al. (2020): 6 per non-embedding
-        parameter, plus the attention scores, 6 x n_layer x context x d_model (half the context, on average, for
-        gpt-neo's local layers is not subtracted: the kernels compute the whole square)."""
-        return 6 * self.num_params(non_embedding=True) + 6 * self.cfg.n_layer * seq_len * self.cfg.d_model
-
     def num_params(self, non_embedding: bool = False) -> int:
         """Parameters counted once each; non-embedding leaves out token and position tables and an untied head
         (the count the scaling-law literature uses)."""
@@ -251,3 +245,10 @@ class Transformer(nn.Module):
             if not self.cfg.tie_embeddings:
                 total -= self.lm_head.weight.numel()
         return total
+
+
+def training_flops_per_token(cfg: ModelConfig, non_embedding_params: int, seq_len: int) -> int:
+    """Training FLOPs per token (forward and backward), as in Kaplan et al. (2020): 6 per non-embedding parameter,
+    plus the attention scores, 6 x n_layer x context x d_model (gpt-neo's local layers are not discounted: the
+    kernels compute the whole square)."""
+    return 6 * non_embedding_params + 6 * cfg.n_layer * seq_len * cfg.d_model

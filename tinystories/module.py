@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError
-from tinystories.model import KVCache, ModelConfig, Transformer
+from tinystories.model import KVCache, ModelConfig, Transformer, training_flops_per_token
 
 WRAPPERS = {"_fsdp_wrapped_module", "_checkpoint_wrapped_module", "_orig_mod"}
 
@@ -66,9 +66,10 @@ class LanguageModel(L.LightningModule):
         cfg = self._model_config(vocab_size)
         self.model = Transformer(cfg)
         self.hparams.vocab_size = vocab_size
-        # Weight decay goes to the matrices. Decided here, on the whole model: FSDP later shows each rank its
-        # parameters as flat 1-D shards, and prefixes their names with its wrappers.
+        # Counted here, on the whole model: FSDP later shows each rank its parameters as flat 1-D shards, and
+        # prefixes their names with its wrappers. Weight decay goes to the matrices.
         self._matrices = {n for n, p in self.model.named_parameters() if p.dim() >= 2}
+        self._num_params = {ne: self.model.num_params(non_embedding=ne) for ne in (False, True)}
         # The compiled wrapper is kept outside the module tree, so state-dict keys stay free of `_orig_mod.`.
         self.__dict__["_net"] = torch.compile(self.model) if self.hparams.compile else self.model
 
@@ -134,11 +135,11 @@ class LanguageModel(L.LightningModule):
         return self._net(idx)
 
     def num_params(self, non_embedding: bool = False) -> int:
-        return self.model.num_params(non_embedding)
+        return self._num_params[non_embedding]
 
     def flops_per_token(self) -> int:
-        """Training FLOPs per token at the data module's context length (see `Transformer.flops_per_token`)."""
-        return self.model.flops_per_token(self.trainer.datamodule.seq_len)
+        """Training FLOPs per token at the data module's context length (see `training_flops_per_token`)."""
+        return training_flops_per_token(self.model.cfg, self.num_params(True), self.trainer.datamodule.seq_len)
 
     # --- training ---------------------------------------------------------------------------------------------
     def _loss(self, batch: torch.Tensor) -> torch.Tensor:
