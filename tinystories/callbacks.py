@@ -160,13 +160,10 @@ class SampleStories(L.Callback):
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(self.seed)
             for prompt in self.prompts:
-                ids = torch.tensor(tokenizer.encode(prompt))
-                new = pl_module.generate(
-                    ids, self.max_new_tokens, self.temperature, self.top_k, self.top_p, tokenizer.eot_id
-                )[0].tolist()
-                if tokenizer.eot_id in new:
-                    new = new[: new.index(tokenizer.eot_id)]
-                out.append((prompt, prompt + tokenizer.decode(new)))
+                (story,) = pl_module.continue_text(
+                    tokenizer, prompt, self.max_new_tokens, 1, self.temperature, self.top_k, self.top_p
+                )
+                out.append((prompt, prompt + story))
         return out
 
     def on_validation_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:

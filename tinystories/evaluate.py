@@ -116,26 +116,9 @@ def load_prompts(which: str) -> list[str]:
 
 
 def sample_completions(module, tokenizer, prompts: list[str], args: dict) -> dict[str, list[str]]:
-    device = next(module.parameters()).device
-    generator = torch.Generator(device=device).manual_seed(int(args["seed"]))
-    completions = {}
-    for prompt in prompts:
-        ids = torch.tensor([tokenizer.eot_id, *tokenizer.encode(prompt)]).repeat(int(args["samples"]), 1)
-        new = module.generate(
-            ids.to(device),
-            int(args["max_new_tokens"]),
-            float(args["temperature"]),
-            None,
-            args["top_p"],
-            tokenizer.eot_id,
-            generator,
-        )
-        texts = []
-        for row in new.tolist():
-            row = row[: row.index(tokenizer.eot_id)] if tokenizer.eot_id in row else row
-            texts.append(tokenizer.decode(row))
-        completions[prompt] = texts
-    return completions
+    generator = torch.Generator(device=module.device).manual_seed(int(args["seed"]))
+    sampling = (int(args["samples"]), float(args["temperature"]), None, args["top_p"], generator)
+    return {p: module.continue_text(tokenizer, p, int(args["max_new_tokens"]), *sampling) for p in prompts}
 
 
 def grade(completions: dict[str, list[str]], model: str) -> dict:
@@ -179,9 +162,9 @@ def print_table(results: dict) -> None:
 def log_to_wandb(results: dict, completions: dict[str, list[str]]) -> None:
     import wandb
 
-    from tinystories.loggers import has_wandb_credentials
+    from tinystories.loggers import wandb_offline
 
-    mode = "online" if has_wandb_credentials() else "offline"
+    mode = "offline" if wandb_offline() else "online"
     run = wandb.init(project="tinystories", job_type="eval", name=f"eval {results['model']}", mode=mode)
     flat = {f"eval/{k}": v for k, v in results["language_modeling"].items()}
     flat |= {f"probe/{c}": s["accuracy"] for c, s in results.get("probes", {}).items()}

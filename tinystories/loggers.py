@@ -27,11 +27,17 @@ def has_wandb_credentials() -> bool:
         return False
 
 
+def wandb_offline() -> bool:
+    """Offline when WANDB_MODE says so, or when it says nothing and no credentials are configured."""
+    mode = os.environ.get("WANDB_MODE")
+    return mode in ("offline", "dryrun") or (mode != "online" and not has_wandb_credentials())
+
+
 def wandb_logger(save_dir: str, offline: bool | None = None, **kwargs) -> WandbLogger:
     """A `WandbLogger`; `offline=None` means: offline unless credentials are configured (or WANDB_MODE says)."""
     mode = os.environ.get("WANDB_MODE")
     if offline is None:
-        offline = mode in ("offline", "dryrun") or (mode != "online" and not has_wandb_credentials())
+        offline = wandb_offline()
     Path(save_dir).mkdir(parents=True, exist_ok=True)
     if offline and mode not in ("offline", "dryrun"):
         rank_zero_info(

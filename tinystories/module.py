@@ -305,6 +305,24 @@ class LanguageModel(L.LightningModule):
             return torch.zeros(prompt_ids.view(-1, prompt_ids.shape[-1]).shape[0], 0, dtype=torch.long)
         return torch.stack(steps, dim=1)
 
+    def continue_text(
+        self,
+        tokenizer,
+        prompt: str,
+        max_new_tokens: int,
+        n: int = 1,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+        top_p: float | None = None,
+        generator: torch.Generator | None = None,
+    ) -> list[str]:
+        """`n` continuations of `prompt` as text, each cut at its end-of-text token. The prompt is put after an
+        end-of-text token, as a story stands in the training stream."""
+        eot = tokenizer.eot_id
+        ids = torch.tensor([eot, *tokenizer.encode(prompt)], device=self.device).repeat(n, 1)
+        rows = self.generate(ids, max_new_tokens, temperature, top_k, top_p, eot, generator).tolist()
+        return [tokenizer.decode(row[: row.index(eot)] if eot in row else row) for row in rows]
+
 
 def sample_next(
     logits: torch.Tensor, temperature: float, top_k: int | None, top_p: float | None, generator=None

@@ -104,9 +104,8 @@ def score_probes(module, tokenizer, probes: list[Probe], greedy_tokens: int = 0)
         right = int(scores[0] > max(scores[1:]))
         contains = 0
         if greedy_tokens:
-            ids = torch.tensor([tokenizer.eot_id, *tokenizer.encode(probe.prompt)])
-            new = module.generate(ids, greedy_tokens, temperature=0.0, eot_id=tokenizer.eot_id)[0].tolist()
-            contains = int(answer_words(probe.answer) in tokenizer.decode(new).lower())
+            (completion,) = module.continue_text(tokenizer, probe.prompt, greedy_tokens, temperature=0.0)
+            contains = int(answer_words(probe.answer) in completion.lower())
         for key in (probe.category, "all"):
             t = tallies.setdefault(key, [0, 0, 0])
             t[0], t[1], t[2] = t[0] + right, t[1] + contains, t[2] + 1
