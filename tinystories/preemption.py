@@ -4,8 +4,9 @@ is named after the job id, which a requeued job keeps).
 
 This callback alone requeues. Lightning's SLURM auto-requeue is off (`cluster_plugins`), and submitit's handler for
 the same signal is set aside while training runs: two owners would requeue twice. Unlike Lightning's handler, the
-signal only raises a flag; the checkpoint is taken after the next optimizer step, when all ranks agree to stop, so it
-never holds half an update and never waits in a collective that another rank is not in.
+signal only raises a flag; the checkpoint is taken after an optimizer step at which all ranks agree to stop (with
+several ranks they compare flags every `check_every` steps), so it never holds half an update and never waits in a
+collective that another rank is not in.
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from tinystories.cluster import requeue
 
 
 class Preemption(L.Callback):
-    def __init__(self, dirpath: str, signals: list[str] = ("USR1", "USR2"), requeue: bool = True) -> None:
+    def __init__(
+        self, dirpath: str, signals: list[str] = ("USR1", "USR2"), requeue: bool = True, check_every: int = 10
+    ) -> None:
         self.dirpath = Path(dirpath)
+        self.check_every = check_every  # optimizer steps between the ranks' agreement (a collective and a sync)
         self.signals = [getattr(signal, f"SIG{name.upper().removeprefix('SIG')}") for name in signals]
         self.requeue = requeue
         self.received: int | None = None
@@ -49,6 +53,8 @@ class Preemption(L.Callback):
     def on_train_batch_end(self, trainer: L.Trainer, pl_module: L.LightningModule, outputs, batch, batch_idx) -> None:
         if self.stopped or (batch_idx + 1) % trainer.accumulate_grad_batches:
             return  # in the middle of an optimizer step's accumulation
+        if trainer.world_size > 1 and trainer.global_step % self.check_every:
+            return  # asking every rank is a collective and a host sync: not on every step
         if not trainer.strategy.reduce_boolean_decision(self.received is not None, all=False):
             return
         path = self.dirpath / "last.ckpt"
