@@ -4,11 +4,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tinystories.data import StoryDataModule
-from tinystories.data.sources import BuiltinSource, HubSource, LocalSource, read_released_txt
+from tinystories.data.datamodule import StoryDataModule
+from tinystories.data.sources import BuiltinSource, HubSource, LocalSource
 from tinystories.data.tokenizer import TrainBPE
 from tinystories.data.windows import TokenWindows, WindowOrder
 from tinystories.errors import DataError
+from tinystories.released_txt import read_stories
 
 
 def released_txt(path: Path, stories: list[str]) -> Path:
@@ -55,7 +56,7 @@ def test_resuming_mid_stream_gives_the_same_next_indices() -> None:
 
 # --- sources -------------------------------------------------------------------------------------------------
 def test_released_txt_format(shared_sample: Path) -> None:
-    stories = list(read_released_txt(shared_sample))
+    stories = list(read_stories(shared_sample))
     assert len(stories) == 291
     assert stories[0].startswith("Once upon a time, in a big forest, there lived a rhinoceros named Roxy.")
     assert all("<|endoftext|>" not in s and s == s.strip() for s in stories)
@@ -68,7 +69,7 @@ def test_local_source_holds_out_validation(tmp_path: Path, shared_sample: Path) 
     assert dm.meta["val"]["stories"] + dm.meta["train"]["stories"] == 291
     tokens = dm.tokens["train"]
     first = dm.tokenizer.decode(tokens[: int(np.argmax(tokens == dm.tokenizer.eot_id))].tolist())
-    assert first in list(read_released_txt(shared_sample))
+    assert first in list(read_stories(shared_sample))
 
 
 def test_mojibake_is_repaired(tmp_path: Path) -> None:

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from tinystories.data.sources import EOT, read_released_txt
+from conftest import generate_stories
 from tinystories.data.tokenizer import FrequentSubset, Pretrained, TextTokenizer, TrainBPE
 from tinystories.errors import DataError
-from tinystories.synth import generate_stories
+from tinystories.released_txt import EOT, read_stories
 
 STORIES = list(generate_stories(300, seed=0)) + ["Ünïcode “quotes” and emoji 🐶 stay exact.\n\nTwo newlines too."]
 
@@ -20,7 +20,7 @@ def test_bpe_round_trips_exactly() -> None:
 
 
 def test_real_stories_round_trip(shared_sample: Path) -> None:
-    stories = list(read_released_txt(shared_sample))
+    stories = list(read_stories(shared_sample))
     tok = TrainBPE(vocab_size=1000).build(lambda: iter(stories))
     for story in stories:
         assert tok.decode(tok.encode(story)) == story

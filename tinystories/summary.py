@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
+
+from tinystories.atomic import write_json
 
 
 def collect_summary(trainer, module, val_loss: float, run_dir: Path) -> dict:
@@ -35,9 +36,7 @@ def collect_summary(trainer, module, val_loss: float, run_dir: Path) -> dict:
 
 def write_summary(path: Path, fields: dict) -> None:
     """The summary as JSON in the run dir, for tables and scaling analyses that read many runs."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(fields, indent=2))
-    tmp.replace(path)
+    write_json(path, fields)
 
 
 def format_summary(

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
+from tinystories.atomic import atomic_path
 from tinystories.data.sources import SPLITS
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.errors import DataError
@@ -67,11 +65,9 @@ def build_token_cache(
     describe: str,
     splits: tuple[str, ...] = SPLITS,
 ) -> None:
-    """Tokenize every split into `directory`/{split}.bin with `meta.json`, atomically."""
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the result is shared by runs and users
-    try:
+    """Tokenize every split into `directory`/{split}.bin with `meta.json`, atomically. Another process that
+    finished the same entry first keeps its copy: entries are named by everything their content depends on."""
+    with atomic_path(directory, folder=True, replace=False) as tmp:
         meta = {}
         for split in splits:
             meta[split] = _write_split(stories(split), tokenizer, tmp / f"{split}.bin", f"tokenizing {split}")
@@ -82,13 +78,6 @@ def build_token_cache(
                 )
         meta["vocab_size"] = tokenizer.vocab_size
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
-        try:
-            os.replace(tmp, directory)
-        except OSError:
-            if not (directory / "meta.json").exists():  # not another process that finished the same entry first
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def load_token_cache(directory: Path) -> tuple[dict[str, np.ndarray], dict]:

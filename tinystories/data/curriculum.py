@@ -20,8 +20,8 @@ import torch
 from torch.utils.data import Dataset, Sampler
 
 from tinystories.errors import ConfigError
+from tinystories.text_stats import words as text_words
 
-WORD = re.compile(r"[a-z']+")
 SENTENCE_END = re.compile(r"[.!?]+")
 SOURCES = ("story", "instruct")  # what a stage's windows can be packed from
 PACINGS = {"linear": lambda x: x, "root": math.sqrt, "step": lambda x: 0.0 if x < 1 else 1.0}
@@ -162,7 +162,7 @@ def story_table(
             tokens[a : a + n].tolist() for a, n in zip(starts[at : at + 1000], lengths[at : at + 1000], strict=True)
         ]
         for text in decode_batch(chunk):
-            words.append(WORD.findall(text.lower()))
+            words.append(text_words(text))
             sentences.append(max(1, len(SENTENCE_END.findall(text))))
     frequent = {w for w, _ in Counter(w for ws in words for w in ws).most_common(common)}
     rare = np.array([sum(w not in frequent for w in ws) / max(1, len(ws)) for ws in words])

@@ -13,35 +13,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from tinystories.errors import DataError
+from tinystories.released_txt import NotUtf8Error, read_stories
 
-EOT = "<|endoftext|>"
 SPLITS = ("train", "val")
 TEXT_SUFFIXES = (".txt",)
 JSON_SUFFIXES = (".json", ".jsonl")
-
-
-def read_released_txt(path: Path) -> Iterator[str]:
-    """Stories from a file in the released `.txt` format: each story followed by a line `<|endoftext|>`."""
-    lines: list[str] = []
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise DataError(
-                    f"{path} is not UTF-8 text (line {number}: byte {raw[e.start]:#04x}). Convert it first, e.g. "
-                    f"`iconv -f latin1 -t utf-8 {path} > fixed.txt`, and point the data path at the result."
-                ) from None
-            if line.strip() == EOT:
-                story = "".join(lines).strip()
-                if story:
-                    yield story
-                lines = []
-            else:
-                lines.append(line)
-    story = "".join(lines).strip()
-    if story:
-        yield story
 
 
 def read_json_records(paths: list[Path], text_field: str | None) -> Iterator[str]:
@@ -101,7 +77,10 @@ def _read_files(files: list[Path], text_field: str | None) -> Iterator[str]:
         raise DataError(f"{bad[0]}: unsupported file type; use the released .txt format, .json or .jsonl")
     for f in files:
         if f.suffix in TEXT_SUFFIXES:
-            yield from read_released_txt(f)
+            try:
+                yield from read_stories(f)
+            except NotUtf8Error as e:
+                raise DataError(str(e)) from None
     json_files = [f for f in files if f.suffix in JSON_SUFFIXES]
     if json_files:
         yield from read_json_records(json_files, text_field)

@@ -10,16 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
-from tinystories.data.sources import EOT
+from tinystories.atomic import atomic_path
 from tinystories.errors import DataError
+from tinystories.released_txt import EOT
 
 StoryStream = Callable[[], Iterator[str]]  # a fresh iterator over the training stories each call
 
@@ -83,22 +82,14 @@ class TextTokenizer:
             h.update(self.keep_ids.tobytes())
         return h.hexdigest()[:16]
 
-    def save(self, directory: str | Path) -> Path:
-        """Write `tokenizer.json` (and `keep_ids.json`) into `directory`, atomically: all files or none."""
-        directory = Path(directory)
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
-        tmp.chmod(0o755)  # mkdtemp makes it private
-        try:
+    def save(self, directory: str | Path, replace: bool = True) -> Path:
+        """Write `tokenizer.json` (and `keep_ids.json`) into `directory`, atomically: all files or none. Without
+        `replace`, a tokenizer already there stays (a cache entry another process finished first)."""
+        with atomic_path(directory, folder=True, replace=replace) as tmp:
             self.tokenizer.save(str(tmp / "tokenizer.json"))
             if self.keep_ids is not None:
                 (tmp / "keep_ids.json").write_text(json.dumps(self.keep_ids.tolist()))
-            if directory.exists():
-                shutil.rmtree(directory)
-            os.replace(tmp, directory)
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        return directory
+        return Path(directory)
 
     @classmethod
     def load(cls, directory: str | Path) -> TextTokenizer:

@@ -5,32 +5,9 @@ from __future__ import annotations
 
 import re
 
-WORD = re.compile(r"[a-z0-9']+")
+from tinystories.text_stats import distinct_n, repetition_rate, words
+
 ENDING = re.compile(r"[.!?][\"'”’)]*\s*$")
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
-
-
-def ngrams(tokens: list[str], n: int) -> list[tuple[str, ...]]:
-    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
-
-
-def distinct_n(texts: list[str], n: int) -> float:
-    """Distinct word n-grams over all n-grams, pooled over the stories (Li et al., 2016)."""
-    grams = [g for t in texts for g in ngrams(words(t), n)]
-    return len(set(grams)) / len(grams) if grams else 0.0
-
-
-def repetition_rate(texts: list[str], n: int = 4) -> float:
-    """The share of word n-grams that repeat an earlier n-gram of the same story (loops, copied sentences)."""
-    repeated = total = 0
-    for text in texts:
-        grams = ngrams(words(text), n)
-        repeated += len(grams) - len(set(grams))
-        total += len(grams)
-    return repeated / total if total else 0.0
 
 
 def story_quality(texts: list[str]) -> dict[str, float]:

@@ -3,26 +3,9 @@ feature, and a side-by-side comparison with real TinyStories text."""
 
 from __future__ import annotations
 
-import re
 import statistics
-from collections.abc import Iterable
 
-WORD = re.compile(r"[A-Za-z']+")
-
-
-def words(text: str) -> list[str]:
-    return WORD.findall(text.lower())
-
-
-def distinct_ngram_ratio(stories: Iterable[str], n: int) -> float:
-    """Distinct n-grams over all n-grams (within stories): 1.0 means nothing repeats."""
-    seen, total = set(), 0
-    for story in stories:
-        w = words(story)
-        grams = list(zip(*(w[i:] for i in range(n)), strict=False))
-        seen.update(grams)
-        total += len(grams)
-    return len(seen) / max(1, total)
+from tinystories.text_stats import distinct_n, words
 
 
 def corpus_stats(stories: list[str]) -> dict[str, float]:
@@ -35,8 +18,8 @@ def corpus_stats(stories: list[str]) -> dict[str, float]:
         "words_max": max(lengths),
         "distinct_words": len(set(vocab)),
         "type_token_ratio": len(set(vocab)) / max(1, len(vocab)),
-        "distinct_3grams": distinct_ngram_ratio(stories, 3),
-        "distinct_4grams": distinct_ngram_ratio(stories, 4),
+        "distinct_3grams": distinct_n(stories, 3),
+        "distinct_4grams": distinct_n(stories, 4),
     }
 
 
