@@ -10,8 +10,8 @@ import torch
 
 from tinystories.errors import ConfigError
 from tinystories.eval.probes import Probe, load_probes, score_probes, wilson_interval
-from tinystories.eval.quality import distinct_n, repetition_rate, story_quality
-from tinystories.module import LanguageModel
+from tinystories.eval.quality import story_quality
+from tinystories.model import ModelConfig, Transformer
 
 SENTENCES = ["Tom has a red ball.", "Sue has a blue kite.", "The cat sat on the mat.", "The dog ran to the park."]
 
@@ -29,18 +29,17 @@ class Chars:
 
 
 @pytest.fixture(scope="module")
-def overfit() -> LanguageModel:
+def overfit() -> Transformer:
     """A tiny model trained until it knows four sentences by heart."""
     torch.manual_seed(0)
-    model = LanguageModel(
-        {"family": "llama", "d_model": 48, "n_layer": 2, "n_head": 4, "max_seq_len": 64}, vocab_size=128
-    )
+    model = Transformer(ModelConfig(family="llama", d_model=48, n_layer=2, n_head=4, max_seq_len=64, vocab_size=128))
     rows = [[0, *Chars().encode(s), 0] for s in SENTENCES]
     width = max(len(r) for r in rows)
     batch = torch.tensor([r + [0] * (width - len(r)) for r in rows])
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-2)
     for _ in range(300):
-        loss = model._loss(batch)
+        logits = model(batch[:, :-1])
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), batch[:, 1:].reshape(-1))
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -82,7 +81,7 @@ def test_wilson_interval() -> None:
     assert wilson_interval(16, 16)[1] == 1.0
 
 
-def test_the_scorer_picks_what_the_model_learned_and_counts_right(overfit: LanguageModel) -> None:
+def test_the_scorer_picks_what_the_model_learned_and_counts_right(overfit: Transformer) -> None:
     learned = [
         Probe("a", "Tom has a", " red ball.", (" blue kite.",)),
         Probe("a", "Sue has a", " blue kite.", (" red ball.",)),
@@ -101,10 +100,7 @@ def test_the_scorer_picks_what_the_model_learned_and_counts_right(overfit: Langu
 
 def test_quality_figures_on_fixed_text() -> None:
     texts = ["The cat sat. The cat sat.", "A dog ran!", "And then the"]
-    assert distinct_n(texts, 1) == pytest.approx(8 / 12)  # the cat sat a dog ran and then, of 12 words
-    assert distinct_n(texts[:2], 2) == pytest.approx(5 / 7)
-    assert repetition_rate(texts[:2], 2) == pytest.approx(2 / 7)
-    assert repetition_rate(texts[:2], 4) == 0.0
     quality = story_quality(texts)
+    assert quality["distinct_1"] == pytest.approx(8 / 12)  # the cat sat a dog ran and then, of 12 words
     assert quality["ended"] == pytest.approx(2 / 3) and quality["mean_words"] == pytest.approx(4.0)
     assert story_quality(['He said, "Bye."'])["ended"] == 1.0

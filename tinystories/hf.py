@@ -8,6 +8,7 @@ Needs only torch for the conversion itself; `transformers` is imported only wher
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -178,3 +179,54 @@ def to_hf_model(model: Transformer, eot_id: int | None = None):
     if missing or unexpected:
         raise RuntimeError(f"weights did not map onto transformers: missing {missing}, unexpected {unexpected}")
     return hf.eval()
+
+
+# What a checkpoint must share with the configured model to start its training.
+SHAPE_FIELDS = (
+    "family",
+    "vocab_size",
+    "d_model",
+    "n_layer",
+    "n_head",
+    "n_kv_head",
+    "d_ff",
+    "local_window",
+    "tie_embeddings",
+)
+
+
+def init_from_hf(model: Transformer, directory: str | Path) -> None:
+    """Loads a Hugging Face checkpoint of the same family and shape (e.g. a downloaded TinyStories-33M) into
+    `model`, to start training from it; a longer position table than ours is cut to our context. A checkpoint
+    of another shape is refused with one error that lists every difference."""
+    theirs, state = load_hf_dir(directory)
+    ours = model.cfg
+    wrong = [
+        f"model.{f}={getattr(ours, f)} but it has {getattr(theirs, f)}"
+        for f in SHAPE_FIELDS
+        if getattr(ours, f) != getattr(theirs, f)
+    ]
+    if theirs.max_seq_len < ours.max_seq_len:
+        wrong.append(f"model.max_seq_len={ours.max_seq_len} but it has {theirs.max_seq_len} positions")
+    if wrong:
+        raise ConfigError(
+            f"model.init_from={directory} does not fit the configured model: {'; '.join(wrong)}. Choose the "
+            f"preset and tokenizer it was trained with (e.g. model=ts-33m tokenizer=gpt-neo for TinyStories-33M)"
+        )
+    if "pos_emb.weight" in state:
+        state["pos_emb.weight"] = state["pos_emb.weight"][: ours.max_seq_len]
+    model.load_state_dict(state)
+
+
+@dataclass(frozen=True)
+class HFWeights:
+    """Starts a network from a Hugging Face model directory: what `LanguageModel(init_weights=...)` takes for
+    `model.init_from=DIR`."""
+
+    directory: str
+
+    def __call__(self, model: Transformer) -> None:
+        init_from_hf(model, self.directory)
+
+    def __str__(self) -> str:
+        return str(self.directory)

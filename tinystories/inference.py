@@ -7,25 +7,27 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
-from tinystories.data.sources import EOT
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.errors import ConfigError
 from tinystories.hf import load_hf_dir
-from tinystories.module import LanguageModel
+from tinystories.model import Transformer
+from tinystories.released_txt import EOT
 
 
-def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple[LanguageModel, TextTokenizer]:
-    """`source` is a `.ckpt` file (its tokenizer is RUN_DIR/tokenizer unless `tokenizer` names one) or a Hugging
-    Face model directory holding config.json, weights and tokenizer.json."""
+def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple[Transformer, TextTokenizer]:
+    """The network, in eval mode on the CPU, and its tokenizer. `source` is a `.ckpt` file (its tokenizer is
+    RUN_DIR/tokenizer unless `tokenizer` names one) or a Hugging Face model directory holding config.json,
+    weights and tokenizer.json."""
     source = Path(source)
     if source.is_dir():
         cfg, state = load_hf_dir(source)
-        shape = {k: v for k, v in cfg.to_dict().items() if k != "vocab_size"}
-        module = LanguageModel(shape, vocab_size=cfg.vocab_size)
-        module.model.load_state_dict(state)
-        return module.eval(), TextTokenizer(hf_dir_tokenizer(Path(tokenizer) if tokenizer else source))
+        model = Transformer(cfg)
+        model.load_state_dict(state)
+        return model.eval(), TextTokenizer(hf_dir_tokenizer(Path(tokenizer) if tokenizer else source))
     if not source.is_file():
         raise ConfigError(f"{source} is neither a checkpoint file nor a Hugging Face model directory")
+    from tinystories.module import LanguageModel  # Lightning's checkpoint format; imported only for a .ckpt
+
     module = LanguageModel.load_from_checkpoint(source, map_location="cpu")
     tok_dir = Path(tokenizer) if tokenizer else source.parent.parent / "tokenizer"
     if not (tok_dir / "tokenizer.json").is_file():
@@ -37,7 +39,7 @@ def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple
         raise ConfigError(
             f"the tokenizer at {tok_dir} has {tok.vocab_size} tokens, the model {module.model.cfg.vocab_size}"
         )
-    return module.eval(), tok
+    return module.model.eval(), tok
 
 
 def hf_dir_tokenizer(path: Path) -> Tokenizer:
@@ -55,17 +57,3 @@ def hf_dir_tokenizer(path: Path) -> Tokenizer:
         tok.add_special_tokens([EOT])
         return tok
     raise ConfigError(f"no tokenizer.json (or vocab.json and merges.txt) in {path}; name one with tokenizer=PATH")
-
-
-def parse_key_values(argv: list[str], defaults: dict) -> dict:
-    """`key=value` arguments, Hydra style, over `defaults`; an unknown key is an error."""
-    from omegaconf import OmegaConf
-
-    try:
-        given = OmegaConf.to_container(OmegaConf.from_dotlist(argv))
-    except Exception as e:
-        raise ConfigError(f"arguments must be key=value: {e}") from None
-    unknown = set(given) - set(defaults)
-    if unknown:
-        raise ConfigError(f"unknown argument(s) {', '.join(sorted(unknown))}; known: {', '.join(defaults)}")
-    return {**defaults, **given}

@@ -1,14 +1,17 @@
-"""LanguageModel: the training step, optimizer, LR schedule, logged metrics and generation around a Transformer.
+"""LanguageModel: the training step, optimizer, LR schedule and logged metrics around a Transformer. Training
+only: sampling from the network is `tinystories.sampling`, loading Hugging Face weights `tinystories.hf`.
 
 The network is built in `configure_model`, once the data module has its tokenizer, because the tokenizer's
 vocabulary decides the embedding size. The vocabulary size is then kept in the hyperparameters, so a checkpoint
-rebuilds the same network on its own.
+rebuilds the same network on its own. The run's `BatchPlan` (steps, accumulation, context) is handed to the module
+before the optimizer is configured; the LR schedule and the FLOP count follow it.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import lightning as L
 import torch
@@ -16,7 +19,10 @@ import torch.nn.functional as F
 from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError
-from tinystories.model import KVCache, ModelConfig, Transformer, training_flops_per_token
+from tinystories.model import ModelConfig, Transformer, training_flops_per_token
+
+if TYPE_CHECKING:
+    from tinystories.batch_plan import BatchPlan
 
 WRAPPERS = {"_fsdp_wrapped_module", "_checkpoint_wrapped_module", "_orig_mod"}
 
@@ -38,9 +44,15 @@ class LanguageModel(L.LightningModule):
         betas: tuple[float, float] = (0.9, 0.95),
         eps: float = 1e-8,
         compile: bool = False,
+        init_weights: Callable[[Transformer], None] | None = None,
     ) -> None:
+        """`model`: the shape keys of a conf/model preset. `init_weights`: applied to the network once it is
+        built, before a checkpoint is restored (e.g. `tinystories.hf.HFWeights(DIR)` for `model.init_from=DIR`)."""
         super().__init__()
-        self.save_hyperparameters(logger=False)  # train.py logs the whole resolved config instead
+        # train.py logs the whole resolved config instead; the initializer is code, not a hyperparameter.
+        self.save_hyperparameters(ignore=["init_weights"], logger=False)
+        self.init_weights = init_weights
+        self.plan: BatchPlan | None = None  # set by the BatchPlanner callback before configure_optimizers
         self.model: Transformer | None = None
         self.tokens_seen = 0
         self._val_sum: torch.Tensor | None = None
@@ -83,8 +95,9 @@ class LanguageModel(L.LightningModule):
         vocab = datamodule.vocab_size
         if self.model is None:
             self._build(vocab)
-            if self.hparams.model.get("init_from"):
-                self.load_hf_weights(self.hparams.model["init_from"])
+            if self.init_weights is not None:
+                self.init_weights(self.model)
+                rank_zero_info(f"Initialized the model from {self.init_weights}")
         elif self.model.cfg.vocab_size != vocab:
             raise ConfigError(
                 f"the model has a {self.model.cfg.vocab_size}-token vocabulary but the tokenizer has {vocab}: "
@@ -96,41 +109,6 @@ class LanguageModel(L.LightningModule):
                 f"(model.max_seq_len={self.model.cfg.max_seq_len}); lower data.seq_len or raise model.max_seq_len"
             )
 
-    def load_hf_weights(self, directory: str) -> None:
-        """Start from a Hugging Face checkpoint of the same family and shape (e.g. a downloaded
-        TinyStories-33M); a longer position table than ours is cut to our context."""
-        from tinystories.hf import load_hf_dir
-
-        theirs, state = load_hf_dir(directory)
-        ours = self.model.cfg
-        fields = (
-            "family",
-            "vocab_size",
-            "d_model",
-            "n_layer",
-            "n_head",
-            "n_kv_head",
-            "d_ff",
-            "local_window",
-            "tie_embeddings",
-        )
-        wrong = [
-            f"model.{f}={getattr(ours, f)} but it has {getattr(theirs, f)}"
-            for f in fields
-            if getattr(ours, f) != getattr(theirs, f)
-        ]
-        if theirs.max_seq_len < ours.max_seq_len:
-            wrong.append(f"model.max_seq_len={ours.max_seq_len} but it has {theirs.max_seq_len} positions")
-        if wrong:
-            raise ConfigError(
-                f"model.init_from={directory} does not fit the configured model: {'; '.join(wrong)}. Choose the "
-                f"preset and tokenizer it was trained with (e.g. model=ts-33m tokenizer=gpt-neo for TinyStories-33M)"
-            )
-        if "pos_emb.weight" in state:
-            state["pos_emb.weight"] = state["pos_emb.weight"][: ours.max_seq_len]
-        self.model.load_state_dict(state)
-        rank_zero_info(f"Initialized the model from {directory}")
-
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         return self._net(idx)
 
@@ -138,8 +116,13 @@ class LanguageModel(L.LightningModule):
         return self._num_params[non_embedding]
 
     def flops_per_token(self) -> int:
-        """Training FLOPs per token at the data module's context length (see `training_flops_per_token`)."""
-        return training_flops_per_token(self.model.cfg, self.num_params(True), self.trainer.datamodule.seq_len)
+        """Training FLOPs per token at the plan's context length (see `training_flops_per_token`)."""
+        return training_flops_per_token(self.model.cfg, self.num_params(True), self._plan().seq_len)
+
+    def _plan(self) -> BatchPlan:
+        if self.plan is None:
+            raise RuntimeError("LanguageModel needs its BatchPlan: train with the BatchPlanner callback")
+        return self.plan
 
     # --- training ---------------------------------------------------------------------------------------------
     def _loss(self, batch: torch.Tensor) -> torch.Tensor:
@@ -169,7 +152,7 @@ class LanguageModel(L.LightningModule):
 
     def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
         if self.is_log_step(before_step=True):
-            self.log("lr", optimizer.param_groups[0]["lr"])
+            self.log("train/lr", optimizer.param_groups[0]["lr"])
 
     def configure_gradient_clipping(
         self, optimizer: torch.optim.Optimizer, gradient_clip_val: float | None = None, gradient_clip_algorithm=None
@@ -221,7 +204,7 @@ class LanguageModel(L.LightningModule):
             # Fused on GPUs; not under fp16 AMP, whose loss scaling Lightning undoes only for unfused optimizers.
             fused=self.device.type == "cuda" and self.trainer.precision != "16-mixed",
         )
-        total, warmup, floor = max(1, self.trainer.max_steps), hp.warmup_steps, hp.min_lr / hp.lr
+        total, warmup, floor = self._plan().max_steps, hp.warmup_steps, hp.min_lr / hp.lr
 
         def schedule(step: int) -> float:
             if step < warmup:
@@ -246,97 +229,3 @@ class LanguageModel(L.LightningModule):
                 f"tokenizer=file tokenizer.name_or_path=RUN_DIR/tokenizer/tokenizer.json)"
             )
         self.tokens_seen = checkpoint.get("tokens_seen", 0)
-
-    # --- generation -------------------------------------------------------------------------------------------
-    @torch.no_grad()
-    def stream(
-        self,
-        prompt_ids: torch.Tensor,
-        max_new_tokens: int = 200,
-        temperature: float = 1.0,
-        top_k: int | None = None,
-        top_p: float | None = None,
-        eot_id: int | None = None,
-        generator: torch.Generator | None = None,
-    ) -> Iterator[torch.Tensor]:
-        """Yields the next token of every row, (batch,), one step at a time, with a KV cache. A row that has
-        emitted `eot_id` keeps yielding it; the stream ends when all rows have. Past the model's context the
-        cache is refilled from the last half of the text."""
-        was_training = self.training
-        self.eval()
-        model, context = self.model, self.model.cfg.max_seq_len
-        idx = prompt_ids.to(self.device).view(-1, prompt_ids.shape[-1]).long()
-        done = torch.zeros(idx.shape[0], dtype=torch.bool, device=self.device)
-        cache: KVCache | None = None
-        logits = None
-        try:
-            for _ in range(max_new_tokens):
-                if cache is None or cache.length >= context:
-                    keep = context - 1 if cache is None else context // 2
-                    cache = KVCache(model.cfg, idx.shape[0], self.device, model.tok_emb.weight.dtype)
-                    logits = model(idx[:, -keep:], cache)[:, -1]
-                nxt = sample_next(logits.float(), temperature, top_k, top_p, generator)
-                if eot_id is not None:
-                    nxt = nxt.masked_fill(done, eot_id)
-                    done |= nxt == eot_id
-                idx = torch.cat([idx, nxt[:, None]], dim=1)
-                yield nxt
-                if eot_id is not None and bool(done.all()):
-                    return
-                if cache.length < context:
-                    logits = model(nxt[:, None], cache)[:, -1]
-        finally:
-            self.train(was_training)
-
-    def generate(
-        self,
-        prompt_ids: torch.Tensor,
-        max_new_tokens: int = 200,
-        temperature: float = 1.0,
-        top_k: int | None = None,
-        top_p: float | None = None,
-        eot_id: int | None = None,
-        generator: torch.Generator | None = None,
-    ) -> torch.Tensor:
-        """Sampled continuations of `prompt_ids` (time,) or (batch, time): only the new tokens, (batch, new),
-        padded with `eot_id` after a row has stopped."""
-        steps = list(self.stream(prompt_ids, max_new_tokens, temperature, top_k, top_p, eot_id, generator))
-        if not steps:
-            return torch.zeros(prompt_ids.view(-1, prompt_ids.shape[-1]).shape[0], 0, dtype=torch.long)
-        return torch.stack(steps, dim=1)
-
-    def continue_text(
-        self,
-        tokenizer,
-        prompt: str,
-        max_new_tokens: int,
-        n: int = 1,
-        temperature: float = 1.0,
-        top_k: int | None = None,
-        top_p: float | None = None,
-        generator: torch.Generator | None = None,
-    ) -> list[str]:
-        """`n` continuations of `prompt` as text, each cut at its end-of-text token. The prompt is put after an
-        end-of-text token, as a story stands in the training stream."""
-        eot = tokenizer.eot_id
-        ids = torch.tensor([eot, *tokenizer.encode(prompt)], device=self.device).repeat(n, 1)
-        rows = self.generate(ids, max_new_tokens, temperature, top_k, top_p, eot, generator).tolist()
-        return [tokenizer.decode(row[: row.index(eot)] if eot in row else row) for row in rows]
-
-
-def sample_next(
-    logits: torch.Tensor, temperature: float, top_k: int | None, top_p: float | None, generator=None
-) -> torch.Tensor:
-    """One token per row from (batch, vocab) logits: greedy at temperature 0, else top-k / nucleus sampling."""
-    if temperature <= 0:
-        return logits.argmax(-1)
-    logits = logits / temperature
-    if top_k is not None and top_k < logits.size(-1):
-        kth = torch.topk(logits, top_k).values[:, -1:]
-        logits = logits.masked_fill(logits < kth, float("-inf"))
-    if top_p is not None and top_p < 1.0:
-        sorted_logits, order = torch.sort(logits, descending=True)
-        probs = sorted_logits.softmax(-1)
-        drop = probs.cumsum(-1) - probs > top_p  # keep the smallest set whose mass reaches top_p
-        logits = logits.masked_fill(drop.scatter(1, order, drop), float("-inf"))
-    return torch.multinomial(logits.softmax(-1), 1, generator=generator)[:, 0]

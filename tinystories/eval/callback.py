@@ -17,6 +17,6 @@ class ProbeScores(L.Callback):
     def on_validation_epoch_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if trainer.sanity_checking or not trainer.is_global_zero or isinstance(trainer.strategy, FSDPStrategy):
             return  # rank 0 scores for all (a sharded model cannot score on one rank alone)
-        scores = score_probes(pl_module, trainer.datamodule.tokenizer, self.probes)
+        scores = score_probes(pl_module.model, trainer.datamodule.tokenizer, self.probes)
         self.last = {c: s["accuracy"] for c, s in scores.items()}
         pl_module.log_dict({f"probe/{c}": s["accuracy"] for c, s in scores.items()}, rank_zero_only=True)

@@ -15,6 +15,8 @@ import torch
 import yaml
 
 from tinystories.errors import ConfigError
+from tinystories.model import Transformer
+from tinystories.sampling import Sampling, continue_text
 
 PROBE_DIR = Path(__file__).with_name("probes")
 
@@ -66,15 +68,15 @@ def wilson_interval(correct: int, total: int, z: float = 1.96) -> tuple[float, f
 
 
 @torch.no_grad()
-def candidate_logprobs(model, tokenizer, prompt: str, candidates: tuple[str, ...]) -> list[float]:
-    """log p(candidate | prompt), summed over the candidate's tokens, for each candidate, in one batch.
-    `model` maps token ids (batch, time) to logits; prompt and candidate are tokenized apart, the same way for
-    every candidate, so no candidate gains from where BPE draws a boundary."""
+def candidate_logprobs(model: Transformer, tokenizer, prompt: str, candidates: tuple[str, ...]) -> list[float]:
+    """log p(candidate | prompt), summed over the candidate's tokens, for each candidate, in one batch. Prompt
+    and candidate are tokenized apart, the same way for every candidate, so no candidate gains from where BPE
+    draws a boundary."""
     device = next(model.parameters()).device
     # Stories follow an end-of-text token in training; so does a probe, which starts a story.
     prompt_ids = [tokenizer.eot_id, *tokenizer.encode(prompt)]
     endings = [tokenizer.encode(c) for c in candidates]
-    context = getattr(getattr(model, "cfg", None), "max_seq_len", None) or 10**9
+    context = model.cfg.max_seq_len
     rows = [(prompt_ids + e)[-(context + 1) :] for e in endings]  # a prompt past the context loses its start
     width = max(len(r) for r in rows)
     batch = torch.zeros(len(rows), width, dtype=torch.long, device=device)
@@ -92,24 +94,25 @@ def answer_words(answer: str) -> str:
     return answer.strip().strip(string.punctuation + " ").lower()
 
 
-def score_probes(module, tokenizer, probes: list[Probe], greedy_tokens: int = 0) -> dict[str, dict]:
+def score_probes(model: Transformer, tokenizer, probes: list[Probe], greedy_tokens: int = 0) -> dict[str, dict]:
     """Accuracy by likelihood per category and over all (`all`), with Wilson intervals; with `greedy_tokens`,
-    also the share of greedy completions (that many tokens) that contain the answer's words."""
-    was_training = module.training
-    module.eval()
-    net = getattr(module, "model", module)  # the plain network: a compiled one would recompile for each length
+    also the share of greedy completions (that many tokens) that contain the answer's words. `model` is the
+    plain network: a compiled one would recompile for every prompt length."""
+    was_training = model.training
+    model.eval()
+    greedy = Sampling(max_new_tokens=greedy_tokens, temperature=0.0)
     tallies: dict[str, list[int]] = {}
     for probe in probes:
-        scores = candidate_logprobs(net, tokenizer, probe.prompt, probe.candidates)
+        scores = candidate_logprobs(model, tokenizer, probe.prompt, probe.candidates)
         right = int(scores[0] > max(scores[1:]))
         contains = 0
         if greedy_tokens:
-            (completion,) = module.continue_text(tokenizer, probe.prompt, greedy_tokens, temperature=0.0)
+            (completion,) = continue_text(model, tokenizer, probe.prompt, greedy)
             contains = int(answer_words(probe.answer) in completion.lower())
         for key in (probe.category, "all"):
             t = tallies.setdefault(key, [0, 0, 0])
             t[0], t[1], t[2] = t[0] + right, t[1] + contains, t[2] + 1
-    module.train(was_training)
+    model.train(was_training)
     results = {}
     for key, (right, contains, total) in tallies.items():
         low, high = wilson_interval(right, total)
