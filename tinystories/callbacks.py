@@ -1,24 +1,25 @@
-"""Callbacks that watch and steer training: the token budget, throughput, sample stories, W&B run identity."""
+"""Callbacks that watch and steer training: the batch plan, throughput, the curriculum, sample stories, W&B run
+identity."""
 
 from __future__ import annotations
 
-import math
 import time
 from pathlib import Path
 
 import lightning as L
-import torch
 from lightning.pytorch.loggers import WandbLogger
 from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
 
-from tinystories.errors import ConfigError
+from tinystories.batch_plan import BatchPlan, plan_batches
+from tinystories.sampling import Sampling, continue_text
 
 
-class TokenBudget(L.Callback):
-    """Turns a global batch in tokens into gradient accumulation for whatever device count the run has, an
-    optional `max_tokens` into `max_steps`, and a validation interval in optimizer steps into Lightning's interval
-    in batches; so a config means the same optimization on 1 GPU or 64."""
+class BatchPlanner(L.Callback):
+    """Makes the run's `BatchPlan` and hands it to the data module and the module, then tells the Trainer the
+    accumulation, length and validation interval it implies. Done in `setup`, where Lightning has set up the
+    data module (the tokenizer, hence the parameter count, is known) and not yet built the network, the
+    optimizer or the data loaders (tests/test_batch_plan.py pins that order)."""
 
     def __init__(
         self,
@@ -27,36 +28,33 @@ class TokenBudget(L.Callback):
         val_every_steps: int | None = None,
         tokens_per_param: float | None = None,
     ) -> None:
-        self.global_batch_tokens, self.max_tokens = int(global_batch_tokens), max_tokens
+        self.global_batch_tokens, self.max_tokens = global_batch_tokens, max_tokens
         self.val_every_steps, self.tokens_per_param = val_every_steps, tokens_per_param
+        self.plan: BatchPlan | None = None
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         if stage != "fit":
             return
         dm = trainer.datamodule
-        micro = dm.batch_size * dm.seq_len * trainer.world_size
-        if self.global_batch_tokens < micro or self.global_batch_tokens % micro:
-            raise ConfigError(
-                f"global_batch_tokens={self.global_batch_tokens} is not a multiple of one micro-step's tokens "
-                f"(data.batch_size={dm.batch_size} x data.seq_len={dm.seq_len} x {trainer.world_size} devices = "
-                f"{micro}); set global_batch_tokens to a multiple of {micro} or change data.batch_size"
-            )
-        trainer.accumulate_grad_batches = self.global_batch_tokens // micro
-        if self.tokens_per_param and self.max_tokens:
-            raise ConfigError("set max_tokens or tokens_per_param, not both")
-        if self.tokens_per_param:  # a budget that grows with the model, for scaling sweeps
-            self.max_tokens = int(float(self.tokens_per_param) * pl_module.planned_num_params(dm.vocab_size))
-        if self.max_tokens:
-            trainer.fit_loop.epoch_loop.max_steps = max(1, math.ceil(float(self.max_tokens) / self.global_batch_tokens))
-        if self.val_every_steps and not trainer.fast_dev_run and not trainer.overfit_batches:
-            steps = min(self.val_every_steps, trainer.max_steps)
-            trainer.val_check_interval = steps * trainer.accumulate_grad_batches
-            trainer.check_val_every_n_epoch = None
-        rank_zero_info(
-            f"Batch: {self.global_batch_tokens:,} tokens per step = {dm.batch_size} x {dm.seq_len} tokens x "
-            f"{trainer.world_size} devices x {trainer.accumulate_grad_batches} accumulation; "
-            f"{trainer.max_steps:,} steps = {trainer.max_steps * self.global_batch_tokens:,} tokens"
+        steered = trainer.fast_dev_run or trainer.overfit_batches  # Lightning's debug modes keep their interval
+        self.plan = plan = plan_batches(
+            global_batch_tokens=self.global_batch_tokens,
+            micro_batch=dm.batch_size,
+            seq_len=dm.seq_len,
+            devices=trainer.world_size,
+            max_steps=trainer.max_steps,  # as configured (trainer.max_steps, or fast_dev_run's)
+            max_tokens=self.max_tokens,
+            tokens_per_param=self.tokens_per_param,
+            num_params=lambda: pl_module.planned_num_params(dm.vocab_size),
+            val_every_steps=None if steered else self.val_every_steps,
         )
+        trainer.accumulate_grad_batches = plan.accumulation
+        trainer.fit_loop.epoch_loop.max_steps = plan.max_steps
+        if plan.val_every_steps:
+            trainer.val_check_interval = plan.val_every_steps * plan.accumulation  # Lightning counts batches
+            trainer.check_val_every_n_epoch = None
+        dm.plan = pl_module.plan = plan
+        rank_zero_info(plan.describe())
 
 
 class Throughput(L.Callback):
@@ -136,35 +134,22 @@ class CurriculumMonitor(L.Callback):
 
 class SampleStories(L.Callback):
     """After each validation, writes stories from fixed prompts to the console, to `samples.md` in the run dir,
-    and to W&B as a table. Sampling uses its own seed, so it does not change the training's random stream."""
+    and to W&B as a table. `sampling.seed` gives the stories a random stream of their own, so the same weights
+    give the same stories and the training's random stream does not move."""
 
-    def __init__(
-        self,
-        dirpath: str,
-        prompts: list[str],
-        max_new_tokens: int = 200,
-        temperature: float = 0.8,
-        top_k: int | None = None,
-        top_p: float | None = 0.95,
-        seed: int = 0,
-    ) -> None:
+    def __init__(self, dirpath: str, prompts: list[str], sampling: Sampling | None = None) -> None:
         self.path = Path(dirpath) / "samples.md"
-        self.prompts, self.max_new_tokens = list(prompts), max_new_tokens
-        self.temperature, self.top_k, self.top_p, self.seed = temperature, top_k, top_p, seed
+        self.prompts = list(prompts)
+        self.sampling = sampling or Sampling(temperature=0.8, top_p=0.95, seed=0)
         self._last_step = -1
 
     def stories(self, trainer: L.Trainer, pl_module: L.LightningModule) -> list[tuple[str, str]]:
-        tokenizer = trainer.datamodule.tokenizer
-        devices = [pl_module.device] if pl_module.device.type == "cuda" else []
-        out = []
-        with torch.random.fork_rng(devices=devices):
-            torch.manual_seed(self.seed)
-            for prompt in self.prompts:
-                (story,) = pl_module.continue_text(
-                    tokenizer, prompt, self.max_new_tokens, 1, self.temperature, self.top_k, self.top_p
-                )
-                out.append((prompt, prompt + story))
-        return out
+        tokenizer, model = trainer.datamodule.tokenizer, pl_module.model
+        generator = self.sampling.generator(pl_module.device)
+        return [
+            (prompt, prompt + continue_text(model, tokenizer, prompt, self.sampling, generator=generator)[0])
+            for prompt in self.prompts
+        ]
 
     def on_validation_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if trainer.sanity_checking or not trainer.is_global_zero or trainer.global_step == self._last_step:

@@ -12,3 +12,11 @@ class ConfigError(TinyStoriesError):
 
 class DataError(TinyStoriesError):
     """A data source or tokenizer cannot be read or is unusable."""
+
+
+def fixable_cause(error: BaseException | None) -> TinyStoriesError | None:
+    """The error a user can fix behind `error`, also where a library wrapped it (Hydra's instantiate raises its
+    own error from the one a constructor raised)."""
+    while error is not None and not isinstance(error, TinyStoriesError):
+        error = error.__cause__
+    return error

@@ -8,7 +8,6 @@ for `vocab_size` when it builds the network.
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,8 @@ import lightning as L
 import numpy as np
 from torch.utils.data import DataLoader
 
+from tinystories.atomic import atomic_path
+from tinystories.batch_plan import BatchPlan
 from tinystories.data.cache import build_token_cache, cache_key, load_token_cache
 from tinystories.data.curriculum import Curriculum, CurriculumBatches, CurriculumWindows, story_table
 from tinystories.data.sources import SPLITS, BuiltinSource
@@ -72,6 +73,7 @@ class StoryDataModule(L.LightningDataModule):
         self.stories_table: dict[str, np.ndarray] | None = None
         self.instruct_table: dict[str, np.ndarray] | None = None
         self.curriculum_windows: CurriculumWindows | None = None
+        self.plan: BatchPlan | None = None  # set by the BatchPlanner callback before the loaders are asked for
 
     # --- what the rest of the run asks for -------------------------------------------------------------------
     @property
@@ -111,7 +113,7 @@ class StoryDataModule(L.LightningDataModule):
         tok_dir = self._tokenizer_dir()
         if not (tok_dir / "tokenizer.json").exists():
             print(f"Building tokenizer from {self.source.describe()} -> {tok_dir}")
-            self.tokenizer_spec.build(lambda: self.stories("train")).save(tok_dir)
+            self.tokenizer_spec.build(lambda: self.stories("train")).save(tok_dir, replace=False)
         tokenizer = TextTokenizer.load(tok_dir)
         tokens_dir = self._tokens_dir(tokenizer)
         if not (tokens_dir / "meta.json").exists():
@@ -142,15 +144,13 @@ class StoryDataModule(L.LightningDataModule):
 
     def _story_table(self, tokens_dir: Path, tokenizer: TextTokenizer, split: str = "train") -> dict[str, np.ndarray]:
         """Per-story lengths and difficulty, computed once and cached beside the token arrays."""
-        path = tokens_dir / f"stories-v2-{split}-{self.common_words}.npz"
+        path = tokens_dir / f"stories-v3-{split}-{self.common_words}.npz"
         if not path.exists():
             table = story_table(
                 np.asarray(self.tokens[split]), tokenizer.eot_id, tokenizer.decode_batch, self.common_words
             )
-            fd, tmp = tempfile.mkstemp(prefix=".stories.", suffix=".npz", dir=tokens_dir)
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **table)
-            os.replace(tmp, path)
+            with atomic_path(path) as tmp:
+                np.savez(tmp, **table)
         with np.load(path) as data:
             return {k: data[k] for k in data.files}
 
@@ -159,12 +159,13 @@ class StoryDataModule(L.LightningDataModule):
         return (self.trainer.global_rank, self.trainer.world_size) if self.trainer else (0, 1)
 
     def _schedule(self) -> tuple[int, int, int]:
-        """(max_steps, accumulation, global step) of the run being served: where a loader starts and ends."""
+        """(max_steps, accumulation, global step) of the run being served: where a loader starts and ends. The
+        step is the Trainer's, restored from a checkpoint on resume; the rest is the run's batch plan."""
         if self.trainer is None:
             return 1, 1, 0
-        if self.trainer.max_steps is None or self.trainer.max_steps < 0:
-            raise ConfigError("set the training length: trainer.max_steps=N or max_tokens=N")
-        return self.trainer.max_steps, self.trainer.accumulate_grad_batches, self.trainer.global_step
+        if self.plan is None:
+            raise RuntimeError("StoryDataModule needs its BatchPlan: train with the BatchPlanner callback")
+        return self.plan.max_steps, self.plan.accumulation, self.trainer.global_step
 
     def train_dataloader(self) -> DataLoader:
         rank, world = self._rank()

@@ -1,4 +1,5 @@
-"""Hydra/OmegaConf glue: resolvers that let configs name a choice whose value depends on the machine."""
+"""The OmegaConf resolvers the configs use (`${best_precision:}`, `${launch_name:}`, ...): values that depend on
+the machine or the launch, computed when the config is resolved."""
 
 from __future__ import annotations
 

@@ -1,0 +1,106 @@
+"""The wiring of one training run, in two halves: `build` turns a composed config into the objects of a run (data
+module, module, loggers, callbacks, Trainer) and `run` fits them, validates and writes the summary. train.py
+composes the config with Hydra and calls both; tests call them on configs composed from the real conf/, so they
+drive the same wiring a user's run does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lightning as L
+from hydra.core.hydra_config import HydraConfig
+from hydra.utils import instantiate
+from lightning.pytorch.utilities import rank_zero_only
+from omegaconf import DictConfig, OmegaConf, open_dict
+
+from tinystories.atomic import write_text
+from tinystories.callbacks import BatchPlanner
+from tinystories.cluster import check_process_launch, cluster_plugins
+from tinystories.data.datamodule import StoryDataModule
+from tinystories.errors import ConfigError
+from tinystories.hf import HFWeights
+from tinystories.module import LanguageModel
+from tinystories.preemption import Preemption
+from tinystories.resume import resolve_ckpt_path, wandb_run_id
+from tinystories.summary import collect_summary, format_summary, write_summary
+
+
+@dataclass
+class TrainingRun:
+    cfg: DictConfig
+    run_dir: Path
+    datamodule: StoryDataModule
+    module: LanguageModel
+    trainer: L.Trainer
+    ckpt_path: str | None  # the checkpoint to resume from, or None for a fresh start
+    loggers: list = field(default_factory=list)
+
+
+def check_preset_choices(choices: Mapping[str, str | None]) -> None:
+    """One model per run: a size preset selects the model preset of its name (with the devices and batch sized
+    for it), so a different model chosen beside it, on the command line or by an experiment, is refused."""
+    size, model = choices.get("size"), choices.get("model")
+    if size and model != size:
+        raise ConfigError(
+            f"size={size} selects model={size} (with the devices and batch sized for it), but the model is {model}: "
+            f"drop model={model} (or the experiment that sets it), or drop size={size} to train {model} as configured"
+        )
+
+
+def hydra_choices() -> Mapping[str, str | None]:
+    """The config group choices of this run ({"model": "ts-8m", ...}); empty outside Hydra."""
+    return HydraConfig.get().runtime.choices if HydraConfig.initialized() else {}
+
+
+@rank_zero_only
+def save_config(cfg: DictConfig, run_dir: Path) -> None:
+    write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+
+
+def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
+    """The run's objects from its composed config; `callbacks` are added to the configured ones."""
+    check_preset_choices(hydra_choices())
+    L.seed_everything(cfg.seed, workers=True)
+    run_dir = Path(cfg.paths.output_dir)
+    ckpt_path = resolve_ckpt_path(cfg.ckpt_path, run_dir / "checkpoints")
+    if "wandb" in (cfg.get("logger") or {}) and ckpt_path and not cfg.logger.wandb.id:
+        with open_dict(cfg):
+            cfg.logger.wandb.id = wandb_run_id(ckpt_path)  # a resumed run continues its W&B run
+
+    datamodule = instantiate(cfg.data)
+    init_from = cfg.model.get("init_from")
+    # Through a partial: instantiate would turn an object passed to it into a config.
+    make_module = instantiate(cfg.module, _convert_="all", _partial_=True)
+    module = make_module(init_weights=HFWeights(init_from) if init_from else None)
+    loggers = list(instantiate(cfg.get("logger") or {}).values())
+    planner = BatchPlanner(cfg.global_batch_tokens, cfg.max_tokens, cfg.val_every_steps, cfg.tokens_per_param)
+    trainer = instantiate(
+        cfg.trainer,
+        logger=loggers or False,
+        callbacks=[planner, *instantiate(cfg.get("callbacks") or {}).values(), *callbacks],
+        plugins=cluster_plugins(),
+    )
+    check_process_launch(trainer)
+    return TrainingRun(cfg, run_dir, datamodule, module, trainer, ckpt_path, loggers)
+
+
+def run(r: TrainingRun) -> float:
+    """Fits, validates once more, prints and writes the summary; the final validation loss (what Hydra's sweepers
+    minimize), or NaN when the run stopped for a preemption (its checkpoint is saved and its job requeued)."""
+    save_config(r.cfg, r.run_dir)
+    for logger in r.loggers:
+        logger.log_hyperparams(OmegaConf.to_container(r.cfg, resolve=True))
+    r.trainer.fit(r.module, datamodule=r.datamodule, ckpt_path=r.ckpt_path)
+    if any(isinstance(c, Preemption) and c.stopped for c in r.trainer.callbacks):
+        return float("nan")
+    results = r.trainer.validate(r.module, datamodule=r.datamodule, verbose=False)
+    val_loss = float(results[0]["val/loss"]) if results else float("nan")  # nan: validation is off
+
+    summary = collect_summary(r.trainer, r.module, val_loss, r.run_dir)
+    if r.trainer.is_global_zero:
+        print(format_summary(**summary))
+        write_summary(r.run_dir / "summary.json", summary)
+    return val_loss
