@@ -123,7 +123,7 @@ def test_evaluate_a_checkpoint_without_and_with_a_grader(tmp_path: Path, grader:
         ([], "name one model: ckpt=PATH"),
         (["ckpt=/no/such.ckpt"], "/no/such.ckpt is neither a checkpoint file nor a Hugging Face model directory"),
         (["ckpt={ckpt}", "prompts=paper"], "could not load the paper's prompts"),
-        (["ckpt={ckpt}", "colour=blue"], "unknown argument(s) colour"),
+        (["ckpt={ckpt}", "colour=blue"], "unknown setting 'colour'"),
     ],
 )
 def test_bad_arguments_get_one_clear_error(tmp_path: Path, args: list[str], message: str) -> None:

@@ -9,7 +9,8 @@ import torch
 
 from conftest import make_checkpoint
 from tinystories.inference import load_model
-from tinystories.module import LanguageModel
+from tinystories.model import ModelConfig, Transformer
+from tinystories.sampling import Sampling, generate
 
 transformers = pytest.importorskip("transformers", reason="export needs the hf extra: pip install -e '.[hf]'")
 
@@ -47,7 +48,7 @@ def test_export_loads_in_transformers_and_continues_the_same(checkpoint: Path, t
     assert hf_tok(prompt)["input_ids"] == ids and hf_tok.decode(ids) == prompt
 
     new = 64 - len(ids)  # up to the model's context
-    mine = ours.generate(torch.tensor(ids), max_new_tokens=new, temperature=0, eot_id=tok.eot_id)[0].tolist()
+    mine = generate(ours, torch.tensor(ids), Sampling(new, temperature=0), tok.eot_id)[0].tolist()
     theirs = hf_model.generate(torch.tensor([ids]), max_new_tokens=new, do_sample=False, pad_token_id=tok.eot_id)
     theirs = theirs[0, len(ids) :].tolist()
     assert len(first_story(mine, tok.eot_id)) > 10
@@ -55,7 +56,7 @@ def test_export_loads_in_transformers_and_continues_the_same(checkpoint: Path, t
 
     back, _ = load_model(out)  # and the exported directory loads into our model unchanged
     x = torch.tensor([ids])
-    torch.testing.assert_close(back.model(x), ours.model(x))
+    torch.testing.assert_close(back(x), ours(x))
 
     hf_tok.backend_tokenizer.model.save(str(tmp_path))  # a directory in the older vocab.json/merges.txt layout
     (out / "tokenizer.json").unlink()
@@ -81,40 +82,36 @@ def test_bad_arguments_are_named(tmp_path: Path) -> None:
     proc = run("tinystories.generate", f"ckpt={tmp_path / 'none.ckpt'}")
     assert proc.returncode == 2 and "is neither a checkpoint file nor a Hugging Face model directory" in proc.stderr
     proc = run("tinystories.export", "ckpt=x", "out=y", "colour=red")
-    assert proc.returncode == 2 and "unknown argument(s) colour" in proc.stderr
+    assert proc.returncode == 2 and "unknown setting 'colour'" in proc.stderr
 
 
 def test_init_from_a_hf_directory(tmp_path: Path) -> None:
     from tinystories.errors import ConfigError
-    from tinystories.hf import to_hf_model
+    from tinystories.hf import init_from_hf, to_hf_model
 
     torch.manual_seed(0)
-    source = LanguageModel(SHAPES["gpt-neo"], vocab_size=300)
-    to_hf_model(source.model).save_pretrained(tmp_path / "hf")
-    target = LanguageModel({**SHAPES["gpt-neo"], "max_seq_len": 32}, vocab_size=300)  # fewer positions: cut
-    target.load_hf_weights(str(tmp_path / "hf"))
+    source = Transformer(ModelConfig(**SHAPES["gpt-neo"], vocab_size=300))
+    to_hf_model(source).save_pretrained(tmp_path / "hf")
+    target = Transformer(ModelConfig(**{**SHAPES["gpt-neo"], "max_seq_len": 32}, vocab_size=300))  # fewer positions
+    init_from_hf(target, tmp_path / "hf")
     x = torch.randint(0, 300, (1, 32))
-    torch.testing.assert_close(target.model(x), source.model(x))
-    wrong = LanguageModel({**SHAPES["gpt-neo"], "d_model": 64}, vocab_size=300)
+    torch.testing.assert_close(target(x), source(x))
+    wrong = Transformer(ModelConfig(**{**SHAPES["gpt-neo"], "d_model": 64}, vocab_size=300))
     with pytest.raises(ConfigError, match="does not fit the configured model: model.d_model=64 but it has 32"):
-        wrong.load_hf_weights(str(tmp_path / "hf"))
+        init_from_hf(wrong, tmp_path / "hf")
 
 
 def test_train_py_starts_from_init_from(tmp_path: Path, smoke_cache: Path) -> None:
     from hydra.utils import instantiate
 
-    from conftest import compose_train, run_train
+    from conftest import SMOKE, compose_train, run_train
     from tinystories.hf import to_hf_model
 
-    cfg = compose_train(tmp_path, ["experiment=smoke"])
+    cfg = compose_train(tmp_path, [*SMOKE])
     module = instantiate(cfg.module, _convert_="all", vocab_size=512)
     to_hf_model(module.model).save_pretrained(tmp_path / "hf")
-    proc = run_train(
-        tmp_path / "run", smoke_cache, "experiment=smoke", "trainer.max_steps=2", f"model.init_from={tmp_path / 'hf'}"
-    )
+    proc = run_train(tmp_path / "run", smoke_cache, *SMOKE, "trainer.max_steps=2", f"model.init_from={tmp_path / 'hf'}")
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert f"Initialized the model from {tmp_path / 'hf'}" in proc.stdout + proc.stderr
-    bad = run_train(
-        tmp_path / "run2", smoke_cache, "experiment=smoke", "model.d_model=64", f"model.init_from={tmp_path / 'hf'}"
-    )
+    bad = run_train(tmp_path / "run2", smoke_cache, *SMOKE, "model.d_model=64", f"model.init_from={tmp_path / 'hf'}")
     assert bad.returncode != 0 and "model.d_model=64 but it has 32" in bad.stderr and "Traceback" not in bad.stderr

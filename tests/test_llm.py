@@ -97,8 +97,8 @@ def test_generation_is_resumable_and_drops_duplicates(endpoint: str, tmp_path: P
 
 
 def synth_with_llm(out: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
-    """`python -m tinystories.synth --backend openai` with only the given endpoint settings in its environment."""
-    cmd = [sys.executable, "-m", "tinystories.synth", "--backend", "openai", "--model", "m", "--out", str(out), *args]
+    """`python -m tinystories.synth backend=openai` with only the given endpoint settings in its environment."""
+    cmd = [sys.executable, "-m", "tinystories.synth", "backend=openai", "model=m", f"out={out}", *args]
     return subprocess.run(cmd, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", **env})
 
 
@@ -109,6 +109,6 @@ def test_cli_without_an_endpoint_says_how_to_configure_one(tmp_path: Path) -> No
 
 def test_cli_with_an_endpoint(endpoint: str, tmp_path: Path) -> None:
     out = tmp_path / "llm.jsonl"
-    proc = synth_with_llm(out, "--n", "4", OPENAI_BASE_URL=endpoint)
+    proc = synth_with_llm(out, "n=4", OPENAI_BASE_URL=endpoint)
     assert proc.returncode == 0, proc.stderr
     assert "4 new stories" in proc.stderr and len(out.read_text().splitlines()) == 4

@@ -19,7 +19,7 @@ from hydra.utils import instantiate
 from omegaconf import OmegaConf
 from wandb.sdk.launch.sweeps.utils import create_sweep_command, create_sweep_command_args
 
-from conftest import ROOT
+from conftest import ROOT, SMOKE
 from tinystories.scaling import Run, compute_frontier, fit_loss_vs_params, fit_loss_vs_params_and_data
 from tinystories.sweep import multirun_command
 from wandb_records import config, history, run_info
@@ -111,7 +111,7 @@ def write_sweep(path: Path, method: str, parameters: dict, **extra) -> Path:
         "method": method,
         "metric": {"name": "val/loss", "goal": "minimize"},
         "parameters": parameters,
-        "command": ["${env}", "${interpreter}", "${program}", "experiment=smoke", "logger=wandb", "${args_no_hyphens}"],
+        "command": ["${env}", "${interpreter}", "${program}", *SMOKE, "logger=wandb", "${args_no_hyphens}"],
         **extra,
     }
     path.write_text(yaml.safe_dump(sweep))
@@ -148,7 +148,7 @@ def test_offline_sweep_then_scaling_analysis(tmp_path: Path, smoke_cache: Path) 
 
     out = tmp_path / "scaling"
     proc = subprocess.run(
-        [sys.executable, "-m", "tinystories.scaling", str(sweep_dir), "--out", str(out)],
+        [sys.executable, "-m", "tinystories.scaling", str(sweep_dir), f"out={out}"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -170,7 +170,7 @@ def test_offline_random_sweep_runs_its_trial_count(tmp_path: Path, smoke_cache: 
         run_cap=2,
     )
     sweep_dir = tmp_path / "multirun"
-    run_sweep(sweep_file, sweep_dir, smoke_cache, "--seed=1", "logger=csv", "trainer.max_steps=3")
+    run_sweep(sweep_file, sweep_dir, smoke_cache, "sampler_seed=1", "logger=csv", "trainer.max_steps=3")
     lrs = [yaml.safe_load((sweep_dir / str(j) / "config.yaml").read_text())["module"]["lr"] for j in (0, 1)]
     assert all(0.001 <= lr <= 0.01 for lr in lrs) and lrs[0] != lrs[1]
     assert "best_value" in yaml.safe_load((sweep_dir / "optimization_results.yaml").read_text())

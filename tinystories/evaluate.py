@@ -11,43 +11,51 @@ console as a table, and to W&B with `wandb=true` (a summary and a table of sampl
 
 from __future__ import annotations
 
-import json
 import math
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 import yaml
 
+from tinystories import cli
+from tinystories.atomic import write_json
 from tinystories.data.sources import BuiltinSource, HubSource, LocalSource
-from tinystories.errors import ConfigError, TinyStoriesError
+from tinystories.errors import ConfigError
 from tinystories.eval.grading import grade_completions
 from tinystories.eval.probes import load_probes, score_probes
 from tinystories.eval.quality import story_quality
-from tinystories.inference import load_model, parse_key_values
+from tinystories.inference import load_model
 from tinystories.llm import ChatClient, LLMError
+from tinystories.model import Transformer
+from tinystories.sampling import Sampling, continue_text
 
-DEFAULTS = {
-    "ckpt": None,  # a .ckpt of a run
-    "hf": None,  # or a Hugging Face model directory
-    "tokenizer": None,
-    "data": "builtin",  # builtin | hub | a path (.txt in the released format, .jsonl, .json)
-    "split": "val",
-    "max_stories": 200,
-    "prompts": "builtin",  # builtin (tinystories/eval/prompts.yaml) | paper (the paper's 44, from the hub)
-    "samples": 1,  # stories per prompt
-    "max_new_tokens": 200,
-    "temperature": 0.8,
-    "top_p": 0.95,
-    "seed": 0,
-    "probes": True,
-    "greedy_tokens": 12,
-    "grade": True,  # needs OPENAI_BASE_URL and/or OPENAI_API_KEY; skipped with a note otherwise
-    "grader_model": "gpt-4o-mini",
-    "out": None,
-    "wandb": False,
-    "device": "cpu",
-}
+PROG = "python -m tinystories.evaluate"
+
+
+@dataclass
+class EvaluateSettings:
+    ckpt: str | None = cli.setting(None, "a .ckpt file of a run")
+    hf: str | None = cli.setting(None, "or a Hugging Face model directory")
+    tokenizer: str | None = cli.setting(None, "the tokenizer's folder (default: the checkpoint's run dir)")
+    data: str = cli.setting("builtin", "stories to score: builtin | hub | a path (.txt released format, .jsonl, .json)")
+    split: str = cli.setting("val", "train | val")
+    max_stories: int = cli.setting(200, "stories to score at most")
+    prompts: str = cli.setting("builtin", "story beginnings to sample from: builtin | paper (the paper's 44, hub)")
+    samples: int = cli.setting(1, "stories per prompt")
+    max_new_tokens: int = cli.setting(200, "tokens per sampled story at most")
+    temperature: float = cli.setting(0.8, "sampling temperature (0: greedy)")
+    top_p: float | None = cli.setting(0.95, "nucleus sampling")
+    seed: int = cli.setting(0, "the same seed gives the same samples")
+    probes: bool = cli.setting(True, "score the probe suite")
+    greedy_tokens: int = cli.setting(12, "tokens of each probe's greedy completion checked for the answer")
+    grade: bool = cli.setting(True, "LLM grades; needs OPENAI_BASE_URL and/or OPENAI_API_KEY, else skipped")
+    grader_model: str = cli.setting("gpt-4o-mini", "the grading model the endpoint serves")
+    out: str | None = cli.setting(None, "the JSON to write (default: RUN_DIR/eval/<checkpoint>.json)")
+    wandb: bool = cli.setting(False, "log the results to W&B")
+    device: str = cli.setting("cpu", "cpu, cuda, cuda:1, mps")
+
+
 PAPER_PROMPTS = ("roneneldan/TinyStories", "Evaluation prompts.yaml")
 
 
@@ -69,11 +77,10 @@ def eval_stories(data: str, split: str, limit: int) -> list[str]:
 
 
 @torch.no_grad()
-def language_modeling(module, tokenizer, stories: list[str], batch_size: int = 16) -> dict[str, float]:
+def language_modeling(model: Transformer, tokenizer, stories: list[str], batch_size: int = 16) -> dict[str, float]:
     """Mean loss per token over each story and its end-of-text token, as in training (a story follows an
     end-of-text token); perplexity; bits per byte of the stories' UTF-8 text, comparable across tokenizers."""
-    net, context = module.model, module.model.cfg.max_seq_len
-    device = next(net.parameters()).device
+    context, device = model.cfg.max_seq_len, model.tok_emb.weight.device
     nats, tokens, text_bytes = 0.0, 0, 0
     # Stories longer than the model's context are cut into windows, so every token of every story is predicted.
     windows = []
@@ -89,7 +96,7 @@ def language_modeling(module, tokenizer, stories: list[str], batch_size: int = 1
             batch[i, : len(r)] = torch.tensor(r)
         batch = batch.to(device)
         inputs, targets = batch[:, :-1].clamp(min=0), batch[:, 1:]
-        logits = net(inputs).float()
+        logits = model(inputs).float()
         loss = torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, ignore_index=-100, reduction="sum")
         nats += float(loss)
         tokens += int((targets != -100).sum())
@@ -115,10 +122,10 @@ def load_prompts(which: str) -> list[str]:
     return [str(p) for p in (loaded.values() if isinstance(loaded, dict) else loaded)]
 
 
-def sample_completions(module, tokenizer, prompts: list[str], args: dict) -> dict[str, list[str]]:
-    generator = torch.Generator(device=module.device).manual_seed(int(args["seed"]))
-    sampling = (int(args["samples"]), float(args["temperature"]), None, args["top_p"], generator)
-    return {p: module.continue_text(tokenizer, p, int(args["max_new_tokens"]), *sampling) for p in prompts}
+def sample_completions(model: Transformer, tokenizer, prompts: list[str], args: EvaluateSettings) -> dict:
+    sampling = Sampling(args.max_new_tokens, args.temperature, None, args.top_p, args.seed)
+    generator = sampling.generator(args.device)  # one stream over all prompts
+    return {p: continue_text(model, tokenizer, p, sampling, args.samples, generator) for p in prompts}
 
 
 def grade(completions: dict[str, list[str]], model: str) -> dict:
@@ -131,11 +138,11 @@ def grade(completions: dict[str, list[str]], model: str) -> dict:
     return {"model": model, "means": grades.means(), "scores": grades.scores, "failures": grades.failures}
 
 
-def default_out(args: dict) -> Path:
-    if args["ckpt"]:
-        ckpt = Path(args["ckpt"])
+def default_out(args: EvaluateSettings) -> Path:
+    if args.ckpt:
+        ckpt = Path(args.ckpt)
         return ckpt.parent.parent / "eval" / f"{ckpt.stem}.json"
-    return Path("eval") / f"{Path(args['hf']).name}.json"
+    return Path("eval") / f"{Path(args.hf).name}.json"
 
 
 def print_table(results: dict) -> None:
@@ -182,42 +189,37 @@ def log_to_wandb(results: dict, completions: dict[str, list[str]]) -> None:
     run.finish()
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        args = parse_key_values(sys.argv[1:] if argv is None else argv, DEFAULTS)
-        if bool(args["ckpt"]) == bool(args["hf"]):
-            raise ConfigError("name one model: ckpt=PATH (a .ckpt file) or hf=DIR (a Hugging Face model directory)")
-        module, tokenizer = load_model(args["ckpt"] or args["hf"], args["tokenizer"])
-        module.to(args["device"])
-        stories = eval_stories(str(args["data"]), args["split"], int(args["max_stories"]))
-        prompts = load_prompts(args["prompts"])
-    except TinyStoriesError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+def evaluate(args: EvaluateSettings) -> dict:
+    if bool(args.ckpt) == bool(args.hf):
+        raise ConfigError("name one model: ckpt=PATH (a .ckpt file) or hf=DIR (a Hugging Face model directory)")
+    model, tokenizer = load_model(args.ckpt or args.hf, args.tokenizer)
+    model.to(args.device)
+    stories = eval_stories(args.data, args.split, args.max_stories)
+    prompts = load_prompts(args.prompts)
     results = {
-        "model": str(args["ckpt"] or args["hf"]),
-        "params": module.num_params(),
-        "data": {"source": args["data"], "split": args["split"], "stories": len(stories)},
-        "language_modeling": language_modeling(module, tokenizer, stories),
+        "model": str(args.ckpt or args.hf),
+        "params": model.num_params(),
+        "data": {"source": args.data, "split": args.split, "stories": len(stories)},
+        "language_modeling": language_modeling(model, tokenizer, stories),
     }
-    if args["probes"]:
-        results["probes"] = score_probes(module, tokenizer, load_probes(), int(args["greedy_tokens"]))
-    completions = sample_completions(module, tokenizer, prompts, args)
+    if args.probes:
+        results["probes"] = score_probes(model, tokenizer, load_probes(), args.greedy_tokens)
+    completions = sample_completions(model, tokenizer, prompts, args)
     results["quality"] = story_quality([p + c for p, texts in completions.items() for c in texts])
-    if args["grade"]:
-        results["grades"] = grade(completions, args["grader_model"])
+    if args.grade:
+        results["grades"] = grade(completions, args.grader_model)
     results["samples"] = completions
 
-    out = Path(args["out"]) if args["out"] else default_out(args)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(json.dumps(results, indent=2))
-    tmp.replace(out)
+    out = write_json(Path(args.out) if args.out else default_out(args), results)
     print_table(results)
     print(f"\nResults: {out}")
-    if args["wandb"]:
+    if args.wandb:
         log_to_wandb(results, completions)
-    return 0
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.main(evaluate, EvaluateSettings, argv, prog=PROG, doc=__doc__)
 
 
 if __name__ == "__main__":

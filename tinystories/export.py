@@ -1,20 +1,28 @@
 """Export a checkpoint as a Hugging Face model directory that `transformers` loads offline:
 
-python -m tinystories.export ckpt=outputs/run/checkpoints/last.ckpt out=exported/ts-8m
+python -m tinystories.export ckpt=outputs/RUN/checkpoints/last.ckpt out=exported/ts-8m
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from tinystories.data.sources import EOT
-from tinystories.errors import ConfigError, TinyStoriesError
-from tinystories.inference import load_model, parse_key_values
+from tinystories import cli
+from tinystories.atomic import atomic_path
+from tinystories.errors import ConfigError
+from tinystories.inference import load_model
+from tinystories.released_txt import EOT
 
-DEFAULTS = {"ckpt": None, "out": None, "tokenizer": None}
+PROG = "python -m tinystories.export"
+
+
+@dataclass
+class ExportSettings:
+    ckpt: str | None = cli.setting(None, "a .ckpt file of a run")
+    out: str | None = cli.setting(None, "the directory to write (replaced whole if it exists)")
+    tokenizer: str | None = cli.setting(None, "the tokenizer's folder (default: the checkpoint's run dir)")
 
 
 def export(ckpt: str | Path, out: str | Path, tokenizer: str | Path | None = None) -> Path:
@@ -23,37 +31,27 @@ def export(ckpt: str | Path, out: str | Path, tokenizer: str | Path | None = Non
 
     from tinystories.hf import to_hf_model
 
-    module, tok = load_model(ckpt, tokenizer)
+    model, tok = load_model(ckpt, tokenizer)
     if tok.keep_ids is not None:
         raise ConfigError(
             "this model's tokenizer is a remapped subset (tokenizer=gpt-neo-10k), which has no tokenizer.json "
             "form that transformers can load; export supports tokenizers trained or loaded as a whole"
         )
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        to_hf_model(module.model, tok.eot_id).save_pretrained(tmp)
+    with atomic_path(out, folder=True) as tmp:
+        to_hf_model(model, tok.eot_id).save_pretrained(tmp)
         PreTrainedTokenizerFast(tokenizer_object=tok.tokenizer, bos_token=EOT, eos_token=EOT).save_pretrained(tmp)
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return out
+    return Path(out)
+
+
+def export_command(args: ExportSettings) -> None:
+    if not args.ckpt or not args.out:
+        raise ConfigError(f"name the checkpoint and the directory to write: {PROG} ckpt=PATH out=DIR")
+    out = export(args.ckpt, args.out, args.tokenizer)
+    print(f"exported to {out}; load it with AutoModelForCausalLM.from_pretrained({str(out)!r})")
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        args = parse_key_values(sys.argv[1:] if argv is None else argv, DEFAULTS)
-        if not args["ckpt"] or not args["out"]:
-            raise ConfigError("usage: python -m tinystories.export ckpt=PATH out=DIR [tokenizer=DIR]")
-        out = export(args["ckpt"], args["out"], args["tokenizer"])
-    except TinyStoriesError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    print(f"exported to {out}; load it with AutoModelForCausalLM.from_pretrained({str(out)!r})")
-    return 0
+    return cli.main(export_command, ExportSettings, argv, prog=PROG, doc=__doc__)
 
 
 if __name__ == "__main__":

@@ -1,58 +1,53 @@
 """Stream stories from a checkpoint or a Hugging Face model directory:
 
-python -m tinystories.generate ckpt=PATH prompt="Once upon a time" n=3 temperature=0.8 top_p=0.9
+python -m tinystories.generate ckpt=outputs/RUN/checkpoints/last.ckpt prompt="Once upon a time" n=3
+python -m tinystories.generate ckpt=path/to/hf-dir temperature=0 max_new_tokens=100
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 
 import torch
 
-from tinystories.errors import TinyStoriesError
-from tinystories.inference import load_model, parse_key_values
+from tinystories import cli
+from tinystories.errors import ConfigError
+from tinystories.inference import load_model
+from tinystories.sampling import Sampling, stream
 
-DEFAULTS = {
-    "ckpt": None,
-    "tokenizer": None,
-    "prompt": "Once upon a time",
-    "n": 1,
-    "max_new_tokens": 300,
-    "temperature": 0.8,
-    "top_k": None,
-    "top_p": 0.95,
-    "seed": 0,
-    "device": "cpu",
-}
+PROG = "python -m tinystories.generate"
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        args = parse_key_values(sys.argv[1:] if argv is None else argv, DEFAULTS)
-        if not args["ckpt"]:
-            raise TinyStoriesError("name the model: ckpt=PATH (a .ckpt file or a Hugging Face model directory)")
-        module, tok = load_model(args["ckpt"], args["tokenizer"])
-    except TinyStoriesError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    module.to(args["device"])
-    generator = torch.Generator(device=args["device"]).manual_seed(int(args["seed"]))
-    prompt = torch.tensor(tok.encode(str(args["prompt"])))
+@dataclass
+class GenerateSettings:
+    ckpt: str | None = cli.setting(None, "a .ckpt file of a run, or a Hugging Face model directory")
+    tokenizer: str | None = cli.setting(None, "the tokenizer's folder (default: the checkpoint's run dir)")
+    prompt: str = cli.setting("Once upon a time", "the beginning of every story")
+    n: int = cli.setting(1, "stories to write")
+    max_new_tokens: int = cli.setting(300, "tokens per story at most")
+    temperature: float = cli.setting(0.8, "0: greedy")
+    top_k: int | None = cli.setting(None, "sample from the k likeliest tokens")
+    top_p: float | None = cli.setting(0.95, "sample from the smallest set of tokens whose probability reaches p")
+    seed: int = cli.setting(0, "the same seed gives the same stories")
+    device: str = cli.setting("cpu", "cpu, cuda, cuda:1, mps")
+
+
+def generate(args: GenerateSettings) -> int:
+    if not args.ckpt:
+        raise ConfigError("name the model: ckpt=PATH (a .ckpt file or a Hugging Face model directory)")
+    model, tok = load_model(args.ckpt, args.tokenizer)
+    model.to(args.device)
+    sampling = Sampling(args.max_new_tokens, args.temperature, args.top_k, args.top_p, args.seed)
+    generator = sampling.generator(args.device)  # one stream for all n stories
+    prompt = torch.tensor(tok.encode(args.prompt))
     tokens, start = 0, time.perf_counter()
-    for i in range(int(args["n"])):
-        print(f"--- story {i + 1}\n{args['prompt']}", end="", flush=True)
+    for i in range(args.n):
+        print(f"--- story {i + 1}\n{args.prompt}", end="", flush=True)
         new: list[int] = []
         shown = ""
-        for nxt in module.stream(
-            prompt,
-            int(args["max_new_tokens"]),
-            float(args["temperature"]),
-            args["top_k"],
-            args["top_p"],
-            tok.eot_id,
-            generator,
-        ):
+        for nxt in stream(model, prompt, sampling, tok.eot_id, generator):
             token = int(nxt[0])
             tokens += 1
             if token == tok.eot_id:
@@ -66,6 +61,10 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - start
     print(f"{tokens} tokens in {seconds:.2f}s: {tokens / seconds:,.0f} tokens/s", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.main(generate, GenerateSettings, argv, prog=PROG, doc=__doc__)
 
 
 if __name__ == "__main__":

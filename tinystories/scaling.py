@@ -2,7 +2,7 @@
 
     python -m tinystories.scaling multirun/2026-11-23_10-00-00        # run dirs (searched for summary.json)
     python -m tinystories.scaling ENTITY/PROJECT/SWEEP_ID                # a W&B sweep's finished runs
-    python -m tinystories.scaling outputs/a outputs/b --out scaling/     # several sources; where results go
+    python -m tinystories.scaling outputs/a outputs/b out=scaling/       # several sources; where results go
 
 Prints one row per run (parameters, tokens, training FLOPs, final validation loss), fits
 L(N) = E + A / N^alpha over non-embedding parameters N (Kaplan et al.'s convention) and, when the runs differ in
@@ -14,16 +14,18 @@ emergence plot). Works from run directories or W&B, never from a live training p
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import yaml
 
+from tinystories import cli
+from tinystories.atomic import atomic_path, write_json
 from tinystories.errors import ConfigError
+
+PROG = "python -m tinystories.scaling"
 
 
 @dataclass
@@ -188,7 +190,8 @@ def plot(runs: list[Run], fit: dict, out: Path) -> list[Path]:
         ax.legend(fontsize=8)
         fig.tight_layout()
         written.append(out / name)
-        fig.savefig(written[-1], dpi=120)
+        with atomic_path(written[-1]) as tmp:
+            fig.savefig(tmp, dpi=120, format="png")
         plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
@@ -247,9 +250,7 @@ def analyse(sources: list[str], out: Path) -> dict:
         "frontier": [r.name for r in compute_frontier(runs)] if all(r.flops > 0 for r in runs) else [],
         "plots": [str(p) for p in plots],
     }
-    tmp = out / ".scaling.json.tmp"
-    tmp.write_text(json.dumps(result, indent=2))
-    tmp.replace(out / "scaling.json")
+    write_json(out / "scaling.json", result)
 
     print(table(runs))
     note = f" ({fit['note']})" if fit["note"] else ""
@@ -266,17 +267,19 @@ def analyse(sources: list[str], out: Path) -> dict:
     return result
 
 
+@dataclass
+class ScalingSettings:
+    out: str = cli.setting("scaling", "where scaling.json and the plots go")
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("sources", nargs="+", help="run directories, or W&B sweep paths entity/project/sweep_id")
-    p.add_argument("--out", type=Path, default=Path("scaling"), help="where scaling.json and the plots go")
-    args = p.parse_args(argv)
-    try:
-        analyse(args.sources, args.out)
-    except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    return 0
+    def run() -> None:
+        args = cli.parse(argv, ScalingSettings, prog=PROG, doc=__doc__, inputs="SOURCE [SOURCE ...]")
+        if not args.inputs:
+            raise ConfigError(f"name the runs: {PROG} RUN_DIR_OR_MULTIRUN_DIR or ENTITY/PROJECT/SWEEP_ID")
+        analyse(args.inputs, Path(args.settings.out))
+
+    return cli.run(run)
 
 
 if __name__ == "__main__":

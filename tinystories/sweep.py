@@ -1,27 +1,30 @@
 """Run a W&B sweep definition without a W&B server, as a Hydra multirun of `train.py`.
 
-    python -m tinystories.sweep sweeps/scaling.yaml [--count N] [--seed S] [--dry-run] [OVERRIDE ...]
+    python -m tinystories.sweep sweeps/scaling.yaml [count=N] [sampler_seed=S] [dry_run=true] [OVERRIDE ...]
 
 The sweep file stays the one source: its fixed arguments (the `command` entries between `${program}` and
 `${args_no_hyphens}`) and its parameters become Hydra overrides. `method: grid` runs every point with Hydra's basic
-sweeper; `random` and `bayes` run `run_cap` (or `--count`) trials through Hydra's Optuna sweeper, with a random or
-a TPE sampler, seeded. Extra overrides go to every run and replace a fixed argument of the same key, so
-`hydra/launcher=slurm` sends the runs to a cluster and `trainer=cpu` runs them here. The runs' W&B group is the
+sweeper; `random` and `bayes` run `run_cap` (or `count`) trials through Hydra's Optuna sweeper, with a random or
+a TPE sampler, seeded. The runner's own settings are `count`, `sampler_seed` and `dry_run`; every other
+`key=value` is an override for every run, replacing a fixed argument of the same key, so `hydra/launcher=slurm`
+sends the runs to a cluster and `trainer=cpu` runs them here. The runs' W&B group is the
 sweep's name (`sweep_name`), and each run is named by its parameters.
 """
 
 from __future__ import annotations
 
-import argparse
 import shlex
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from tinystories import cli
 from tinystories.errors import ConfigError
 
+PROG = "python -m tinystories.sweep"
 ROOT = Path(__file__).resolve().parents[1]
 OPTUNA_SAMPLERS = {"random": "random", "bayes": "tpe"}
 
@@ -77,7 +80,7 @@ def multirun_command(sweep: dict, extra: list[str], count: int | None = None, se
     if method in OPTUNA_SAMPLERS:
         trials = count or sweep.get("run_cap")
         if not trials:
-            raise ConfigError(f"a {method} sweep needs a bound: run_cap in the sweep file, or --count N")
+            raise ConfigError(f"a {method} sweep needs a bound: run_cap in the sweep file, or count=N")
         metric = sweep.get("metric", {})
         if metric.get("name", "val/loss") != "val/loss":
             raise ConfigError(f"the offline runner optimizes val/loss (what train.py returns), not {metric['name']}")
@@ -96,24 +99,28 @@ def multirun_command(sweep: dict, extra: list[str], count: int | None = None, se
     return [sys.executable, str(program), "-m", *kept, *sweeper, *extra]
 
 
+@dataclass
+class SweepSettings:
+    count: int | None = cli.setting(None, "trials of a random or bayes sweep (default: its run_cap)")
+    sampler_seed: int = cli.setting(0, "seed of the random or bayes sampler")
+    dry_run: bool = cli.setting(False, "print the command and stop")
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("sweep", type=Path, help="a W&B sweep file, e.g. sweeps/scaling.yaml")
-    p.add_argument("overrides", nargs="*", help="Hydra overrides for every run (hydra/launcher=slurm, trainer=cpu)")
-    p.add_argument("--count", type=int, help="trials of a random or bayes sweep (default: its run_cap)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random or bayes sampler")
-    p.add_argument("--dry-run", action="store_true", help="print the command and stop")
-    args = p.parse_intermixed_args(argv)
-    try:
-        if not args.sweep.is_file():
-            raise ConfigError(f"{args.sweep} does not exist; give a sweep file such as sweeps/scaling.yaml")
-        sweep = yaml.safe_load(args.sweep.read_text())
-        command = multirun_command(sweep, args.overrides, args.count, args.seed)
-    except ConfigError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    print(shlex.join(command), flush=True)
-    return 0 if args.dry_run else subprocess.call(command)
+    def run() -> int:
+        args = cli.parse(argv, SweepSettings, prog=PROG, doc=__doc__, inputs="SWEEP_FILE", pass_on=True)
+        if len(args.inputs) != 1:
+            raise ConfigError(f"name one sweep file: {PROG} sweeps/scaling.yaml [OVERRIDE ...]")
+        path, settings = Path(args.inputs[0]), args.settings
+        if not path.is_file():
+            raise ConfigError(f"{path} does not exist; give a sweep file such as sweeps/scaling.yaml")
+        command = multirun_command(
+            yaml.safe_load(path.read_text()), args.passed_on, settings.count, settings.sampler_seed
+        )
+        print(shlex.join(command), flush=True)
+        return 0 if settings.dry_run else subprocess.call(command)
+
+    return cli.run(run)
 
 
 if __name__ == "__main__":

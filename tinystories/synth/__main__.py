@@ -1,67 +1,63 @@
 """Write a built-in corpus to a file, or print its quality figures.
 
-python -m tinystories.synth --n 100000 --seed 0 --out stories.txt             # the released .txt format
-python -m tinystories.synth --n 1000 --format jsonl --out stories.jsonl        # with words, features, summary
-python -m tinystories.synth --n 1000 --format instruct --out instruct.txt      # TinyStories-Instruct
-python -m tinystories.synth --n 10000 --stats [--compare TinyStories-valid.txt]
+python -m tinystories.synth n=100000 seed=0 out=stories.txt              # the released .txt format
+python -m tinystories.synth n=1000 format=jsonl out=stories.jsonl         # with words, features, summary
+python -m tinystories.synth n=1000 format=instruct out=instruct.txt       # TinyStories-Instruct
+python -m tinystories.synth n=10000 stats=true [compare=TinyStories-valid.txt]
+OPENAI_BASE_URL=... python -m tinystories.synth backend=openai model=NAME n=1000 out=llm.jsonl
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import sys
-import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from tinystories import cli
+from tinystories.atomic import write_text
+from tinystories.errors import ConfigError, DataError
+from tinystories.released_txt import NotUtf8Error, format_stories, read_stories
 from tinystories.synth.instruct import instruct_record, instruct_text
 from tinystories.synth.stats import corpus_stats, format_table
 from tinystories.synth.stories import StoryGenerator
 from tinystories.synth.words import FEATURES
 
-EOT = "<|endoftext|>"
+PROG = "python -m tinystories.synth"
+FORMATS = ("txt", "jsonl", "instruct")
 
 
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m tinystories.synth", description=__doc__.split("\n")[0])
-    p.add_argument("--n", type=int, default=1000, help="number of stories")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--stream", default="train", help="a separate random stream, e.g. val")
-    p.add_argument("--out", type=Path, help="output file (default: standard output)")
-    p.add_argument("--format", choices=["txt", "jsonl", "instruct"], default="txt")
-    p.add_argument("--vocab-fraction", type=float, default=1.0, help="share of the word lists in use (breadth)")
-    p.add_argument("--schema-fraction", type=float, default=1.0, help="share of the plot schemas in use")
-    p.add_argument("--stats", action="store_true", help="print quality figures instead of writing stories")
-    p.add_argument("--compare", type=Path, help="with --stats: a released .txt file to compare against")
-    p.add_argument(
-        "--backend",
-        choices=["builtin", "openai"],
-        default="builtin",
-        help="openai: an OpenAI-compatible endpoint (OPENAI_BASE_URL, OPENAI_API_KEY) writes the stories",
-    )
-    p.add_argument("--model", help="with --backend openai: the model name the endpoint serves")
-    p.add_argument("--concurrency", type=int, default=8, help="with --backend openai: requests in flight")
-    return p.parse_args(argv)
+@dataclass
+class SynthSettings:
+    n: int = cli.setting(1000, "number of stories")
+    seed: int = cli.setting(0, "the corpus seed: the same seed always gives the same stories")
+    stream: str = cli.setting("train", "a separate random stream of the same seed, e.g. val")
+    out: str | None = cli.setting(None, "output file (default: standard output)")
+    format: str = cli.setting("txt", "txt (the released format) | jsonl (with words, features, summary) | instruct")
+    vocab_fraction: float = cli.setting(1.0, "share of the word lists in use (the breadth knob)")
+    schema_fraction: float = cli.setting(1.0, "share of the plot schemas in use")
+    stats: bool = cli.setting(False, "print quality figures instead of writing stories")
+    compare: str | None = cli.setting(None, "with stats=true: a released .txt file to compare against")
+    backend: str = cli.setting("builtin", "builtin | openai (an OpenAI-compatible endpoint writes the stories)")
+    model: str | None = cli.setting(None, "with backend=openai: the model name the endpoint serves")
+    concurrency: int = cli.setting(8, "with backend=openai: requests in flight")
 
 
-def with_llm(args: argparse.Namespace) -> int:
+def with_llm(args: SynthSettings) -> int:
     from tinystories.llm import ChatClient, LLMError
     from tinystories.synth.llm_stories import generate_with_llm
 
     if not args.model or not args.out:
-        print("error: --backend openai needs --model NAME and --out FILE.jsonl", file=sys.stderr)
-        return 2
+        raise ConfigError("backend=openai needs model=NAME and out=FILE.jsonl")
     try:
         client = ChatClient.from_env(args.model)
     except LLMError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        raise ConfigError(str(e)) from None
     report = generate_with_llm(
         client,
         args.n,
-        args.out,
+        Path(args.out),
         args.seed,
         args.concurrency,
         args.vocab_fraction,
@@ -78,26 +74,26 @@ def with_llm(args: argparse.Namespace) -> int:
     return 0
 
 
-def render(args: argparse.Namespace, generator: StoryGenerator) -> str:
+def render(args: SynthSettings, generator: StoryGenerator) -> str:
     rng = random.Random(f"instruct:{args.seed}")
-    chunks = []
-    for story in generator.stories(args.n, args.seed, args.stream):
-        if args.format == "txt":
-            chunks.append(f"{story.text}\n{EOT}\n")
-        elif args.format == "jsonl":
-            chunks.append(json.dumps({**instruct_record(story, rng), "schema": story.plot}) + "\n")
-        else:
-            chunks.append(f"{instruct_text(instruct_record(story, rng))}\n{EOT}\n")
-    return "".join(chunks)
+    stories = generator.stories(args.n, args.seed, args.stream)
+    if args.format == "jsonl":
+        return "".join(json.dumps({**instruct_record(s, rng), "schema": s.schema}) + "\n" for s in stories)
+    if args.format == "instruct":
+        return format_stories(instruct_text(instruct_record(s, rng)) for s in stories)
+    return format_stories(s.text for s in stories)
 
 
-def stats(args: argparse.Namespace, generator: StoryGenerator) -> str:
-    from tinystories.data.sources import read_released_txt
-
+def stats(args: SynthSettings, generator: StoryGenerator) -> str:
     stories = list(generator.stories(args.n, args.seed, args.stream))
     columns = {"built-in": corpus_stats([s.text for s in stories])}
     if args.compare:
-        real = list(read_released_txt(args.compare))
+        if not Path(args.compare).is_file():
+            raise DataError(f"compare={args.compare} does not exist; give a file in the released .txt format")
+        try:
+            real = list(read_stories(args.compare))
+        except NotUtf8Error as e:
+            raise DataError(str(e)) from None
         k = min(1000, len(real), len(stories))
         columns[f"built-in ({k})"] = corpus_stats([s.text for s in stories[:k]])
         columns[f"real ({k})"] = corpus_stats(real[:k])
@@ -110,15 +106,17 @@ def stats(args: argparse.Namespace, generator: StoryGenerator) -> str:
     return f"{format_table(columns)}\n\nFeatures:\n{shares}\n"
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+def synth(args: SynthSettings) -> int:
+    if args.format not in FORMATS:
+        raise ConfigError(f"format={args.format}: use one of {', '.join(FORMATS)}")
     if args.backend == "openai":
         return with_llm(args)
+    if args.backend != "builtin":
+        raise ConfigError(f"backend={args.backend}: use builtin or openai")
     try:
         generator = StoryGenerator(args.vocab_fraction, args.schema_fraction)
     except ValueError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        raise ConfigError(str(e)) from None
     if args.stats:
         print(stats(args, generator), end="")
         return 0
@@ -126,13 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.out is None:
         sys.stdout.write(text)
         return 0
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{args.out.name}.", dir=args.out.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, args.out)  # a crash leaves no half-written corpus under the real name
+    write_text(args.out, text)  # a crash leaves no half-written corpus under the real name
     print(f"wrote {args.n} stories to {args.out}", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli.main(synth, SynthSettings, argv, prog=PROG, doc=__doc__)
 
 
 if __name__ == "__main__":
