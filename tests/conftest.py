@@ -19,10 +19,11 @@ from hydra import compose, initialize_config_dir  # noqa: E402
 from hydra.core.hydra_config import HydraConfig  # noqa: E402
 from omegaconf import DictConfig, open_dict  # noqa: E402
 
-from tinystories.config import register_resolvers  # noqa: E402
+from tinystories.resolvers import register_resolvers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_SAMPLE = ROOT.parent / "shared" / "data" / "tinystories-valid-sample.txt"
+SMOKE = ("experiment=smoke", "model=llama-40k")  # the whole path in seconds: a short job on the smallest preset
 
 register_resolvers()
 
@@ -35,14 +36,15 @@ def shared_sample() -> Path:
     return SHARED_SAMPLE
 
 
-def compose_train(tmp_path: Path, overrides: list[str] = ()) -> DictConfig:
-    """conf/train.yaml composed through Hydra's compose API, with the run dir and cache under `tmp_path`."""
+def compose_train(tmp_path: Path, overrides: list[str] = (), cache_dir: Path | None = None) -> DictConfig:
+    """conf/train.yaml composed through Hydra's compose API, with the run dir (and, unless `cache_dir` names a
+    shared one, the cache) under `tmp_path`."""
     with initialize_config_dir(str(ROOT / "conf"), version_base="1.3"):
         cfg = compose("train", overrides=list(overrides), return_hydra_config=True)
     HydraConfig.instance().set_config(cfg)
     with open_dict(cfg):
         cfg.paths.output_dir = str(tmp_path / "run")
-        cfg.paths.cache_dir = str(tmp_path / "cache")
+        cfg.paths.cache_dir = str(cache_dir or tmp_path / "cache")
         del cfg["hydra"]
     return cfg
 
@@ -61,6 +63,13 @@ def smoke_cache(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("cache")
 
 
+def generate_stories(n: int, seed: int, stream: str = "train") -> list[str]:
+    """The text of `n` built-in stories; the same arguments always give the same stories."""
+    from tinystories.synth import StoryGenerator
+
+    return [s.text for s in StoryGenerator().stories(n, seed, stream)]
+
+
 def make_checkpoint(run_dir: Path, shape: dict) -> Path:
     """A run dir as training leaves it (checkpoints/last.ckpt and tokenizer/), for a small random model."""
     import lightning as L
@@ -68,9 +77,8 @@ def make_checkpoint(run_dir: Path, shape: dict) -> Path:
 
     from tinystories.data.tokenizer import TrainBPE
     from tinystories.module import LanguageModel
-    from tinystories.synth import generate_stories
 
-    stories = list(generate_stories(200, seed=0))
+    stories = generate_stories(200, seed=0)
     tok = TrainBPE(vocab_size=300).build(lambda: iter(stories))
     tok.save(run_dir / "tokenizer")
     torch.manual_seed(0)

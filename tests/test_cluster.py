@@ -15,22 +15,16 @@ import pytest
 import torch
 from hydra import compose, initialize_config_dir
 
-from conftest import ROOT
+from conftest import ROOT, SMOKE
 from test_train import val_losses
 from tinystories.cluster import run_name, slurm_tasks
 from tinystories.errors import ConfigError
 from wandb_records import run_ids
 
-SMALL = ("experiment=smoke", "data.n_train=2000", "data.n_val=200")
-TWO_TINY_MODELS = (
-    *SMALL,
-    "model=llama-260k,ts-1m",
-    "model.d_model=32",
-    "model.n_layer=1",
-    "model.n_head=4",
-    "~model.n_kv_head",  # the smoke experiment sets it for llama; gpt-neo has none
-    "trainer.max_steps=3",
-)
+SMALL_CORPUS = ("data.n_train=2000", "data.n_val=200")
+SMALL = (*SMOKE, *SMALL_CORPUS)
+# docs/cluster.md's example: the smoke job sets no shape of its own, so it runs under every model preset.
+TWO_MODELS = ("experiment=smoke", "model=llama-260k,ts-1m", "trainer.max_steps=5", *SMALL_CORPUS)
 
 
 def env_with_tests_on_path() -> dict[str, str]:
@@ -122,17 +116,20 @@ def test_submitit_local_launcher_runs_each_job(tmp_path: Path, smoke_cache: Path
         str(ROOT / "train.py"),
         "-m",
         "hydra/launcher=local",
-        *TWO_TINY_MODELS,
+        *TWO_MODELS,
         f"hydra.sweep.dir={sweep}",
         f"paths.cache_dir={smoke_cache}",
     ]
-    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    # The local launcher starts both jobs at once: each takes one of the two cores (docs/cluster.md), else their
+    # thread pools contend and training runs many times slower.
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "Submitit 'local' sweep output dir" in proc.stdout + proc.stderr
     families = []
     for job in (0, 1):
         summary = json.loads((sweep / str(job) / "summary.json").read_text())
-        assert summary["tokens_seen"] == 3 * 1024 and summary["run_dir"] == str(sweep / str(job))
+        assert summary["tokens_seen"] == 5 * 1024 and summary["run_dir"] == str(sweep / str(job))
         families.append("family: llama" in (sweep / str(job) / "config.yaml").read_text())
     assert families == [True, False]  # llama-260k, then ts-1m (gpt-neo)
 
@@ -150,7 +147,7 @@ def test_slurm_launcher_submits_one_job_per_model(tmp_path: Path, smoke_cache: P
         "-m",
         "hydra/launcher=slurm",
         "trainer=cpu",
-        *TWO_TINY_MODELS,
+        *TWO_MODELS,
         f"hydra.sweep.dir={sweep}",
         f"paths.cache_dir={smoke_cache}",
     ]
@@ -164,7 +161,7 @@ def test_slurm_launcher_submits_one_job_per_model(tmp_path: Path, smoke_cache: P
     for job, family in ((0, "llama"), (1, "gpt-neo")):
         config = (sweep / str(job) / "config.yaml").read_text()
         assert f"family: {family}" in config and f"run_name: slurm-1000_{job}" in config
-        assert json.loads((sweep / str(job) / "summary.json").read_text())["tokens_seen"] == 3 * 1024
+        assert json.loads((sweep / str(job) / "summary.json").read_text())["tokens_seen"] == 5 * 1024
 
 
 def test_a_multirun_job_that_would_spawn_its_own_ranks_is_refused(tmp_path: Path, smoke_cache: Path) -> None:
@@ -194,7 +191,7 @@ def start_training(run_dir: Path, cache: Path, env: dict[str, str]) -> subproces
         *SMALL,
         "trainer.max_steps=100000",
         "val_every_steps=20",
-        "callbacks.samples.max_new_tokens=8",
+        "callbacks.samples.sampling.max_new_tokens=8",
     ]
     return subprocess.Popen(
         cmd, cwd=run_dir.parent, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
@@ -289,7 +286,7 @@ def test_slurm_launcher_asks_for_the_trainers_devices_and_reads_local_settings(t
     assert launcher.partition is None and launcher.signal_delay_s == 120 and launcher.additional_parameters.requeue
 
     (conf / "local").mkdir()
-    shutil.copy(ROOT / "conf" / "local.example" / "slurm.yaml", conf / "local" / "slurm.yaml")
+    shutil.copy(ROOT / "scripts" / "slurm" / "local-slurm.example.yaml", conf / "local" / "slurm.yaml")
     launcher = compose_with(conf, overrides).hydra.launcher
     assert launcher.partition == "gpu" and launcher.account == "my-project" and launcher.timeout_min == 1440
 

@@ -6,11 +6,14 @@ from pathlib import Path
 import lightning as L
 import pytest
 import torch
+from hydra.core.hydra_config import HydraConfig
 from hydra.utils import instantiate
 
 from conftest import ROOT, compose_train
-from tinystories.data import StoryDataModule
+from tinystories.data.datamodule import StoryDataModule
+from tinystories.errors import ConfigError
 from tinystories.module import LanguageModel
+from tinystories.training import build, check_preset_choices
 
 
 def options(group: str) -> list[str]:
@@ -23,10 +26,33 @@ def can_build_trainer(cfg) -> bool:
 
 @pytest.mark.parametrize("name", options("model"))
 def test_model_presets(tmp_path: Path, name: str) -> None:
-    cfg = compose_train(tmp_path, [f"model={name}"])
-    module = instantiate(cfg.module, _convert_="all", vocab_size=512)
-    assert isinstance(module, LanguageModel) and module.num_params() > 0
-    assert module.model.cfg.max_seq_len >= cfg.data.seq_len
+    for job in ([], ["experiment=smoke"]):  # the smoke job sets no shape: it runs under every preset
+        cfg = compose_train(tmp_path, [f"model={name}", *job])
+        module = instantiate(cfg.module, _convert_="all", vocab_size=512)
+        assert isinstance(module, LanguageModel) and module.num_params() > 0
+        assert module.model.cfg.max_seq_len >= cfg.data.seq_len
+        assert cfg.data.batch_size * cfg.data.seq_len <= cfg.global_batch_tokens
+
+
+@pytest.mark.parametrize("name", options("size"))
+def test_a_size_preset_selects_the_model_preset_of_its_name(tmp_path: Path, name: str) -> None:
+    assert (ROOT / "conf" / "model" / f"{name}.yaml").is_file()
+    cfg = compose_train(tmp_path, [f"size={name}"])
+    assert HydraConfig.get().runtime.choices["model"] == name
+    check_preset_choices(HydraConfig.get().runtime.choices)
+    assert cfg.model == compose_train(tmp_path, [f"model={name}"]).model
+    smoke = compose_train(tmp_path, [f"size={name}", "experiment=smoke"])  # the job's batch, the size's model
+    assert HydraConfig.get().runtime.choices["model"] == name and smoke.data.batch_size == 16
+
+
+@pytest.mark.parametrize(
+    "overrides, model",
+    [(["size=ts-8m", "model=ts-1m"], "ts-1m"), (["experiment=paper-28m", "size=ts-8m"], "ts-28m")],
+)
+def test_a_size_beside_another_model_is_refused(tmp_path: Path, overrides: list[str], model: str) -> None:
+    cfg = compose_train(tmp_path, overrides)
+    with pytest.raises(ConfigError, match=f"size=ts-8m selects model=ts-8m .* but the model is {model}"):
+        build(cfg)
 
 
 @pytest.mark.parametrize("name", options("tokenizer"))

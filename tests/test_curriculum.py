@@ -9,7 +9,7 @@ import pytest
 import torch
 from hydra.utils import instantiate
 
-from conftest import compose_train, run_train
+from conftest import SMOKE, compose_train, run_train
 from tinystories.data.curriculum import (
     Curriculum,
     CurriculumBatches,
@@ -28,7 +28,7 @@ STEPS, ACCUMULATE = 100, 2
 def data(tmp_path_factory):
     """The smoke corpus, tokenized once, with its per-story table."""
     tmp = tmp_path_factory.mktemp("curriculum")
-    cfg = compose_train(tmp, ["experiment=smoke", "curriculum=length", "data.n_train=2000", "data.n_val=50"])
+    cfg = compose_train(tmp, [*SMOKE, "curriculum=length", "data.n_train=2000", "data.n_val=50"])
     dm = instantiate(cfg.data)
     dm.setup()
     return dm
@@ -100,7 +100,7 @@ def test_ranks_draw_disjoint_stories(data) -> None:
 
 
 def test_instruct_mix_draws_instruct_records_at_the_scheduled_share(tmp_path: Path) -> None:
-    cfg = compose_train(tmp_path, ["experiment=smoke", "curriculum=instruct_mix", "data.n_train=500", "data.n_val=50"])
+    cfg = compose_train(tmp_path, [*SMOKE, "curriculum=instruct_mix", "data.n_train=500", "data.n_val=50"])
     dm = instantiate(cfg.data)
     dm.setup()
     curriculum = instruct_mix(start=1.0, end=0.0, steps=2)
@@ -144,11 +144,11 @@ def test_bad_curricula_are_refused(stages: list, message: str) -> None:
 
 
 def test_train_py_with_a_curriculum_logs_its_stage(tmp_path: Path, smoke_cache: Path) -> None:
-    proc = run_train(tmp_path / "run", smoke_cache, "experiment=smoke", "curriculum=length")
+    proc = run_train(tmp_path / "run", smoke_cache, *SMOKE, "curriculum=length")
     assert proc.returncode == 0, proc.stderr[-2000:]
     with open(tmp_path / "run" / "csv" / "metrics.csv") as f:
         stages = [float(r["curriculum/stage"]) for r in csv.DictReader(f) if r.get("curriculum/stage")]
     assert stages[0] == 0 and stages[-1] > stages[0]
-    bad = run_train(tmp_path / "bad", smoke_cache, "experiment=smoke", "curriculum=length", "curriculum.widen_by=1.5")
+    bad = run_train(tmp_path / "bad", smoke_cache, *SMOKE, "curriculum=length", "curriculum.widen_by=1.5")
     assert bad.returncode != 0 and "curriculum length: widen_by=1.5 is outside (0, 1]" in bad.stderr
     assert "Traceback" not in bad.stderr

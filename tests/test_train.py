@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_train
+from conftest import ROOT, SMOKE, run_train
 from wandb_records import config, history, run_ids
-
-SMOKE = ("experiment=smoke",)
 
 
 def val_losses(run_dir: Path) -> list[float]:
@@ -65,7 +63,7 @@ def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: P
         "val/loss",
         "val/ppl",
         "val/bpb",
-        "lr",
+        "train/lr",
         "train/grad_norm",
         "data/tokens_seen",
         "perf/tokens_per_s",
@@ -108,10 +106,7 @@ BAD_INPUTS = {
     "empty corpus": (["data=local", "data.source.train_path={empty}"], "is empty: no stories found"),
     "not utf-8": (["data=local", "data.source.train_path={latin1}"], "is not UTF-8 text (line 1: byte 0xeb)"),
     "hub offline": (["data=tinystories"], "could not load 'roneneldan/TinyStories' from the Hugging Face hub"),
-    "seq_len past positions": (
-        ["data.seq_len=128", "global_batch_tokens=2048"],
-        "data.seq_len=128 is larger than the model's positions",
-    ),
+    "seq_len past positions": (["model.max_seq_len=32"], "data.seq_len=64 is larger than the model's positions"),
     "batch not a multiple": (["global_batch_tokens=1000"], "global_batch_tokens=1000 is not a multiple of"),
     "missing checkpoint": (["ckpt_path=/no/such.ckpt"], "ckpt_path=/no/such.ckpt does not exist"),
 }
@@ -156,7 +151,7 @@ def test_breadth_experiment_as_a_multirun(tmp_path: Path, smoke_cache: Path) -> 
         sys.executable,
         str(ROOT / "train.py"),
         "-m",
-        "experiment=smoke",
+        *SMOKE,
         "data.vocab_fraction=0.25,1.0",
         "trainer.max_steps=4",
         "data.n_train=500",
