@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tinystories.data.sources import read_released_txt
-from tinystories.synth import StoryGenerator, generate_stories
+from conftest import generate_stories
+from tinystories.released_txt import read_stories
+from tinystories.synth import StoryGenerator
 from tinystories.synth.instruct import instruct_record, instruct_text
-from tinystories.synth.stats import corpus_stats, distinct_ngram_ratio
+from tinystories.synth.stats import corpus_stats
 from tinystories.synth.words import BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
+from tinystories.text_stats import distinct_n
 
 N = 10_000
 
@@ -28,8 +30,8 @@ def test_word_lists_are_large_enough() -> None:
     assert len(set(v.nouns)) >= 300 and len({x.base for x in v.verbs}) >= 150 and len(set(v.adjectives)) >= 100
     assert len(set(v.girls + v.boys)) >= 60 and v.places and v.animals and v.toys and v.foods
     verbs = {x.base: x for x in v.verbs}
-    assert (verbs["run"].third, verbs["run"].past, verbs["run"].ing) == ("runs", "ran", "running")
-    assert (verbs["carry"].third, verbs["dance"].ing, verbs["wash"].third) == ("carries", "dancing", "washes")
+    assert (verbs["run"].past, verbs["run"].ing) == ("ran", "running")
+    assert (verbs["carry"].ing, verbs["dance"].ing, verbs["carry"].past) == ("carrying", "dancing", "carried")
     assert FEATURES == ("Dialogue", "BadEnding", "MoralValue", "Twist", "Foreshadowing", "Conflict")
 
 
@@ -53,7 +55,7 @@ def test_corpus_quality(corpus) -> None:
 
 def test_drawn_words_appear(corpus) -> None:
     vocab = Vocabulary.with_fraction(1.0)
-    forms = {v.base: {v.base, v.third, v.past, v.ing} for v in vocab.verbs}
+    forms = {v.base: {v.base, v.past, v.ing} for v in vocab.verbs}
     for s in corpus[:2000]:
         verb, noun, adjective = s.words
         lower = s.text.lower()
@@ -118,7 +120,7 @@ def test_breadth_knob() -> None:
     narrow = [s.text for s in StoryGenerator(vocab_fraction=0.25).stories(2000, seed=0)]
     wide = [s.text for s in StoryGenerator(vocab_fraction=1.0).stories(2000, seed=0)]
     assert corpus_stats(narrow)["distinct_words"] < 0.7 * corpus_stats(wide)["distinct_words"]
-    few = {s.plot for s in StoryGenerator(schema_fraction=0.25).stories(500, seed=0)}
+    few = {s.schema for s in StoryGenerator(schema_fraction=0.25).stories(500, seed=0)}
     assert len(few) == 2
     with pytest.raises(ValueError, match="vocab_fraction=0 must be in"):
         StoryGenerator(vocab_fraction=0)
@@ -135,10 +137,10 @@ def test_instruct_records(corpus) -> None:
 
 
 def test_diversity_against_the_real_sample(corpus, shared_sample: Path) -> None:
-    real = list(read_released_txt(shared_sample))
+    real = list(read_stories(shared_sample))
     k = min(1000, len(real))
-    ours = distinct_ngram_ratio([s.text for s in corpus[:k]], 4)
-    theirs = distinct_ngram_ratio(real[:k], 4)
+    ours = distinct_n([s.text for s in corpus[:k]], 4)
+    theirs = distinct_n(real[:k], 4)
     assert ours >= 0.5 * theirs, (ours, theirs)
     real_median = statistics.median(len(s.split()) for s in real)
     assert abs(corpus_stats([s.text for s in corpus])["words_median"] - real_median) < 60
@@ -149,22 +151,22 @@ def synth(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_writes_the_three_formats(tmp_path: Path) -> None:
-    assert synth("--n", "30", "--seed", "1", "--out", str(tmp_path / "s.txt")).returncode == 0
-    stories = list(read_released_txt(tmp_path / "s.txt"))
+    assert synth("n=30", "seed=1", f"out={tmp_path / 's.txt'}").returncode == 0
+    stories = list(read_stories(tmp_path / "s.txt"))
     assert stories == list(generate_stories(30, seed=1))
 
-    assert synth("--n", "5", "--format", "jsonl", "--out", str(tmp_path / "s.jsonl")).returncode == 0
+    assert synth("n=5", "format=jsonl", f"out={tmp_path / 's.jsonl'}").returncode == 0
     records = [json.loads(line) for line in (tmp_path / "s.jsonl").read_text().splitlines()]
     assert len(records) == 5
     assert set(records[0]) == {"story", "words", "features", "summary", "random_sentence", "schema"}
 
-    proc = synth("--n", "3", "--format", "instruct")
+    proc = synth("n=3", "format=instruct")
     assert proc.returncode == 0 and proc.stdout.count("Random sentence: ") == 3 and "<|endoftext|>" in proc.stdout
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary files left
 
 
 def test_cli_stats_and_bad_input() -> None:
-    proc = synth("--n", "300", "--stats")
+    proc = synth("n=300", "stats=true")
     assert proc.returncode == 0 and "distinct_4grams" in proc.stdout and "Foreshadowing" in proc.stdout
-    bad = synth("--vocab-fraction", "1.5")
+    bad = synth("vocab_fraction=1.5")
     assert bad.returncode == 2 and "vocab_fraction=1.5 must be in (0, 1]" in bad.stderr

@@ -1,6 +1,6 @@
 """The built-in story corpus: the TinyStories recipe (three random words and a set of story features per story)
-rendered from word lists and plot schemas written here, with no network and no LLM."""
+rendered from word lists and story schemas written here, with no network and no LLM."""
 
-from tinystories.synth.stories import VERSION, Story, StoryGenerator, generate_stories
+from tinystories.synth.stories import VERSION, Story, StoryGenerator
 
-__all__ = ["VERSION", "Story", "StoryGenerator", "generate_stories"]
+__all__ = ["VERSION", "Story", "StoryGenerator"]

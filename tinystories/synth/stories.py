@@ -1,5 +1,5 @@
 """The generator: the paper's recipe without an LLM. Each story draws a (verb, noun, adjective) triple and a subset
-of the story features from a seeded random stream, then a plot renders it. Story `i` of seed `s` depends on
+of the story features from a seeded random stream, then a story schema renders it. Story `i` of seed `s` depends on
 nothing else, so the same seed always gives the same bytes, and validation uses its own stream.
 """
 
@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from tinystories.synth.plots import PLOTS
+from tinystories.synth.schemas import SCHEMAS
 from tinystories.synth.teller import Teller
 from tinystories.synth.words import FEATURES, Vocabulary
 
@@ -31,7 +31,7 @@ class Story:
     words: tuple[str, str, str]  # (verb, noun, adjective), as drawn
     features: tuple[str, ...]
     summary: str
-    plot: str
+    schema: str  # the name of the story schema that rendered it
     markers: set[str] = field(default_factory=set)
     characters: dict[str, str] = field(default_factory=dict)  # name -> gender ("f", "m", "n")
     events: list[tuple] = field(default_factory=list)
@@ -55,24 +55,24 @@ class Story:
 
 
 class StoryGenerator:
-    """Stories over a share of the vocabulary and of the plots: `vocab_fraction` and `schema_fraction` are the
+    """Stories over a share of the vocabulary and of the schemas: `vocab_fraction` and `schema_fraction` are the
     breadth knob (1.0 uses everything; lower values give a narrower corpus that repeats the same skills)."""
 
     def __init__(self, vocab_fraction: float = 1.0, schema_fraction: float = 1.0) -> None:
         if not 0 < schema_fraction <= 1:
             raise ValueError(f"schema_fraction={schema_fraction} must be in (0, 1]")
         self.vocab = Vocabulary.with_fraction(vocab_fraction)
-        names = list(PLOTS)
-        self.plots = names[: max(1, math.ceil(schema_fraction * len(names)))]
+        names = list(SCHEMAS)
+        self.schemas = names[: max(1, math.ceil(schema_fraction * len(names)))]
 
     def story(self, rng: random.Random) -> Story:
         verb = rng.choice(self.vocab.verbs)
         noun = rng.choice(self.vocab.nouns)
         adjective = rng.choice(self.vocab.adjectives)
         features = tuple(f for f in FEATURES if rng.random() < FEATURE_SHARE[f])
-        plot = rng.choice(self.plots)
+        schema = rng.choice(self.schemas)
         teller = Teller(rng, self.vocab, features, verb, noun, adjective)
-        PLOTS[plot](teller)
+        SCHEMAS[schema](teller)
         if {"foreshadow_hint", "foreshadow_payoff"} <= teller.markers:
             teller.markers.add("Foreshadowing")
         return Story(
@@ -80,7 +80,7 @@ class StoryGenerator:
             words=(verb.base, noun, adjective),
             features=features,
             summary=teller.summary,
-            plot=plot,
+            schema=schema,
             markers=teller.markers,
             characters={c.name: c.gender for c in teller.characters},
             events=teller.events,
@@ -90,10 +90,3 @@ class StoryGenerator:
         """`n` stories of one seeded stream; streams ("train", "val") never share a story's random draws."""
         for i in range(n):
             yield self.story(random.Random(f"{stream}:{seed}:{i}"))
-
-
-def generate_stories(
-    n: int, seed: int, stream: str = "train", vocab_fraction: float = 1.0, schema_fraction: float = 1.0
-) -> Iterator[str]:
-    """The text of `n` stories; the same arguments always give the same stories."""
-    return (s.text for s in StoryGenerator(vocab_fraction, schema_fraction).stories(n, seed, stream))

@@ -1,6 +1,6 @@
 """The storyteller's state while one story is rendered: who is in it, who holds what, which features are asked
-for, and what has been realised. Plots (`plots.py`) write through it, so that a character keeps its pronouns, an
-object given away changes hands, and every feature leaves a marker the tests can check.
+for, and what has been realised. Story schemas (`schemas.py`) write through it, so that a character keeps its
+pronouns, an object given away changes hands, and every feature leaves a marker the tests can check.
 """
 
 from __future__ import annotations
@@ -122,9 +122,6 @@ class Teller:
 
     def take_from(self, who: Character, thing: str) -> None:
         self.holds.get(who.name, set()).discard(thing)
-
-    def has_thing(self, who: Character, thing: str) -> bool:
-        return thing in self.holds.get(who.name, set())
 
     def hand_over(self, giver: Character, receiver: Character, thing: str) -> None:
         self.take_from(giver, thing)

@@ -23,15 +23,6 @@ class Verb:
     double: bool = False  # doubles its last consonant before -ing (run -> running)
 
     @property
-    def third(self) -> str:
-        b = self.base
-        if b.endswith(("s", "sh", "ch", "x", "z", "o")):
-            return b + "es"
-        if b.endswith("y") and b[-2] not in "aeiou":
-            return b[:-1] + "ies"
-        return b + "s"
-
-    @property
     def ing(self) -> str:
         b = self.base
         if self.double:

@@ -1,5 +1,6 @@
-"""Story schemas: a beginning, a problem, what the characters do, and an ending, with each requested feature
-realised in a way that fits the plot. Every plot uses the drawn (verb, noun, adjective) through `Cast`.
+"""Story schemas: each a plot with a beginning, a problem, what the characters do, and an ending, with each
+requested feature realised in a way that fits it. Every schema uses the drawn (verb, noun, adjective) through
+`Cast`.
 """
 
 from __future__ import annotations
@@ -196,7 +197,7 @@ def foreshadow(t: Teller, hint: str) -> bool:
     return False
 
 
-# --- the plots ----------------------------------------------------------------------------------------------------
+# --- the schemas --------------------------------------------------------------------------------------------------
 def lost_thing(t: Teller) -> None:
     c = begin(t)
     h, f, p = c.hero, c.friend, c.parent
@@ -609,7 +610,7 @@ def exploring(t: Teller) -> None:
     t.summary = f"{h.Name} and {f.name} explore the {c.place} and find {t.a(c.thing_adj + ' ' + c.thing)}."
 
 
-PLOTS: dict[str, Callable[[Teller], None]] = {
+SCHEMAS: dict[str, Callable[[Teller], None]] = {
     "lost_thing": lost_thing,
     "giving": giving,
     "wanting": wanting,
