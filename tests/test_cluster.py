@@ -138,9 +138,9 @@ def test_slurm_launcher_submits_one_job_per_model(tmp_path: Path, smoke_cache: P
     """`python train.py -m hydra/launcher=slurm model=A,B` through submitit's real SLURM executor, against stand-ins
     for sbatch, srun and sacct (tests/fake_slurm) that run the jobs on this machine."""
     sweep, state = tmp_path / "sweep", tmp_path / "slurm"
-    env = dict(
-        os.environ, FAKE_SLURM_STATE=str(state), PATH=f"{ROOT / 'tests' / 'fake_slurm'}{os.pathsep}{os.environ['PATH']}"
-    )
+    fake_slurm_first = f"{ROOT / 'tests' / 'fake_slurm'}{os.pathsep}{os.environ['PATH']}"
+    # The stand-in runs the array's tasks at once on this machine, where SLURM would give each its own CPUs.
+    env = dict(os.environ, FAKE_SLURM_STATE=str(state), PATH=fake_slurm_first, OMP_NUM_THREADS="1")
     cmd = [
         sys.executable,
         str(ROOT / "train.py"),
