@@ -27,11 +27,6 @@ class BatchPlan:
     def tokens(self) -> int:
         return self.max_steps * self.global_batch_tokens
 
-    @property
-    def sequences_per_step(self) -> int:
-        """Sequences one rank loads per optimizer step."""
-        return self.micro_batch * self.accumulation
-
     def describe(self) -> str:
         return (
             f"Batch: {self.global_batch_tokens:,} tokens per step = {self.micro_batch} x {self.seq_len} tokens x "

@@ -11,7 +11,7 @@ from lightning.pytorch.loggers import WandbLogger
 from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
 
-from tinystories.batch_plan import BatchPlan, plan_batches
+from tinystories.batch_plan import plan_batches
 from tinystories.sampling import Sampling, continue_text
 
 
@@ -30,14 +30,13 @@ class BatchPlanner(L.Callback):
     ) -> None:
         self.global_batch_tokens, self.max_tokens = global_batch_tokens, max_tokens
         self.val_every_steps, self.tokens_per_param = val_every_steps, tokens_per_param
-        self.plan: BatchPlan | None = None
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         if stage != "fit":
             return
         dm = trainer.datamodule
         steered = trainer.fast_dev_run or trainer.overfit_batches  # Lightning's debug modes keep their interval
-        self.plan = plan = plan_batches(
+        plan = plan_batches(
             global_batch_tokens=self.global_batch_tokens,
             micro_batch=dm.batch_size,
             seq_len=dm.seq_len,

@@ -28,8 +28,6 @@ NULL = ("null", "None", "~")
 
 def setting(default: Any, help: str) -> Any:
     """A field of a command's settings dataclass, with the line `--help` shows for it."""
-    if isinstance(default, (list, dict)):
-        return dataclasses.field(default_factory=lambda: type(default)(default), metadata={"help": help})
     return dataclasses.field(default=default, metadata={"help": help})
 
 
@@ -51,8 +49,7 @@ class _Parser(argparse.ArgumentParser):
 def settings_help(settings: type) -> str:
     rows = []
     for f in dataclasses.fields(settings):
-        default = f.default_factory() if f.default is dataclasses.MISSING else f.default
-        shown = "null" if default is None else str(default).lower() if isinstance(default, bool) else default
+        shown = "null" if f.default is None else str(f.default).lower() if isinstance(f.default, bool) else f.default
         rows.append((f"{f.name}={shown}", f.metadata.get("help", "")))
     width = max(len(key) for key, _ in rows)
     return "settings (key=value):\n" + "\n".join(f"  {key:<{width}}  {text}" for key, text in rows)

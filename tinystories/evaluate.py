@@ -123,7 +123,9 @@ def load_prompts(which: str) -> list[str]:
 
 
 def sample_completions(model: Transformer, tokenizer, prompts: list[str], args: EvaluateSettings) -> dict:
-    sampling = Sampling(args.max_new_tokens, args.temperature, None, args.top_p, args.seed)
+    sampling = Sampling(
+        max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed
+    )
     generator = sampling.generator(args.device)  # one stream over all prompts
     return {p: continue_text(model, tokenizer, p, sampling, args.samples, generator) for p in prompts}
 

@@ -39,7 +39,13 @@ def generate(args: GenerateSettings) -> int:
         raise ConfigError("name the model: ckpt=PATH (a .ckpt file or a Hugging Face model directory)")
     model, tok = load_model(args.ckpt, args.tokenizer)
     model.to(args.device)
-    sampling = Sampling(args.max_new_tokens, args.temperature, args.top_k, args.top_p, args.seed)
+    sampling = Sampling(
+        max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        seed=args.seed,
+    )
     generator = sampling.generator(args.device)  # one stream for all n stories
     prompt = torch.tensor(tok.encode(args.prompt))
     tokens, start = 0, time.perf_counter()

@@ -33,9 +33,6 @@ class Sampling:
         return None if self.seed is None else torch.Generator(device=device).manual_seed(self.seed)
 
 
-GREEDY = Sampling(temperature=0.0)
-
-
 class TextTokenizerLike(Protocol):
     eot_id: int
 
