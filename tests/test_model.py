@@ -3,7 +3,7 @@ import math
 import pytest
 import torch
 
-from tinystories.model import Attention, KVCache, ModelConfig, Transformer
+from tinystories.model import Attention, KVCache, ModelConfig, Transformer, training_flops_per_token
 
 
 def tiny(family: str, **kw) -> ModelConfig:
@@ -101,3 +101,24 @@ def test_kv_cache_gives_the_same_logits(cfg: ModelConfig) -> None:
     cache = KVCache(cfg, 2, torch.device("cpu"), torch.float32)
     steps = [model(idx[:, :5], cache)] + [model(idx[:, t : t + 1], cache) for t in range(5, 12)]
     torch.testing.assert_close(torch.cat(steps, dim=1), full, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("family,tie", [("llama", True), ("gpt-neo", False)])
+def test_flops_per_token_match_the_matmuls_torch_counts(family: str, tie: bool) -> None:
+    """PaLM's count (6N with the LM head, plus 12·L·T·d for attention at full context) against the matmuls that
+    torch's FLOP counter sees in one forward and backward pass; attention goes through the math kernel, whose
+    matmuls the counter can see. What is left over is the 6 per norm weight and bias that PaLM's N includes."""
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    from torch.utils.flop_counter import FlopCounterMode
+
+    shape = dict(vocab_size=1000, d_model=64, n_layer=3, n_head=4, max_seq_len=128, tie_embeddings=tie)
+    cfg = ModelConfig(family=family, **shape)
+    model = Transformer(cfg)
+    batch, seq_len = 2, 128
+    with sdpa_kernel(SDPBackend.MATH), FlopCounterMode(display=False) as counter:
+        model(torch.randint(0, 1000, (batch, seq_len))).sum().backward()
+    counted = counter.get_total_flops() / (batch * seq_len)
+    ours = training_flops_per_token(cfg, model.num_params(non_embedding=True), seq_len)
+    assert counted == pytest.approx(ours, rel=0.01)
+    head_and_attention = 6 * 1000 * 64 + 12 * 3 * seq_len * 64
+    assert ours - 6 * model.num_params(non_embedding=True) == head_and_attention

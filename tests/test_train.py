@@ -44,7 +44,8 @@ def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: P
     run_dir = tmp_path / "run"
     first = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=20")
     assert first.returncode == 0, first.stderr[-3000:]
-    second = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=40", "ckpt_path=auto")
+    peak = "callbacks.throughput.peak_flops=1e9"  # a CPU has no published peak: MFU against a given one
+    second = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=40", "ckpt_path=auto", peak)
     assert second.returncode == 0, second.stderr[-3000:]
     assert "tokens seen      40,960" in second.stdout  # 40 steps of 1,024 tokens, half of them before the resume
 
@@ -56,6 +57,11 @@ def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: P
     # validation as the checkpoint's own last step, so that one step may repeat).
     assert min(steps_after) >= max(steps_before) - 1 and max(steps_after) >= 38
 
+    rated = [r for r in history(runs[1]) if "perf/mfu" in r]
+    assert rated and not any("perf/mfu" in r for r in history(runs[0]))
+    for r in rated:  # MFU = tokens/s x FLOPs per token / peak
+        flops_per_token = r["perf/flops"] / r["data/tokens_seen"]
+        assert r["perf/mfu"] == pytest.approx(r["perf/tokens_per_s"] * flops_per_token / 1e9, rel=1e-4)
     rows = history(runs[0]) + history(runs[1])
     logged = set().union(*rows)
     for key in (

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import lightning as L
+import torch
 from lightning.pytorch.loggers import WandbLogger
 from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
@@ -56,11 +57,27 @@ class BatchPlanner(L.Callback):
         rank_zero_info(plan.describe())
 
 
-class Throughput(L.Callback):
-    """Logs `perf/tokens_per_s` and `data/tokens_seen` on logging steps. Time spent in validation is left out, so
-    the rate is the training speed; `tokens_per_s` gives it for the whole fit, for the run's summary."""
+def device_peak_flops(trainer: L.Trainer) -> float | None:
+    """The theoretical peak FLOP/s of one of the run's devices at its compute precision, from Lightning's table
+    of accelerators (H100, H200, A100, ...); None for a CPU or a device the table lacks."""
+    from lightning.fabric.utilities.throughput import get_available_flops
 
-    def __init__(self) -> None:
+    precision = str(trainer.precision)
+    dtype = torch.bfloat16 if precision.startswith("bf16") else torch.float16 if precision.startswith("16") else None
+    return get_available_flops(trainer.strategy.root_device, dtype or torch.float32)
+
+
+class Throughput(L.Callback):
+    """Logs `perf/tokens_per_s`, `perf/mfu` and `data/tokens_seen` on logging steps. Time spent in validation is
+    left out, so the rate is the training speed; `tokens_per_s` gives it for the whole fit, for the run's summary.
+
+    MFU is the model's FLOPs (`tinystories.model.training_flops_per_token`, PaLM's count) per second over the peak
+    of all devices. `peak_flops` is one device's peak: None takes the detected accelerator's at the run's
+    precision; a CPU has no published peak, so there MFU is logged only when a measured figure is given."""
+
+    def __init__(self, peak_flops: float | None = None) -> None:
+        self.peak_flops = peak_flops
+        self.mfu = 0.0
         self.train_seconds = 0.0
         self.tokens_trained = 0
         self._since: float | None = None  # start of the current stretch of training; None while paused
@@ -76,6 +93,8 @@ class Throughput(L.Callback):
         self._since = time.perf_counter()
 
     def on_train_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        peak = self.peak_flops or device_peak_flops(trainer)
+        self._all_devices_peak = peak * trainer.world_size if peak else None
         self._start_tokens = pl_module.tokens_seen
         self._at_last_log = (self.train_seconds, pl_module.tokens_seen)
         self._resume()
@@ -89,7 +108,11 @@ class Throughput(L.Callback):
         seconds, tokens = self.train_seconds, pl_module.tokens_seen
         last_seconds, last_tokens = self._at_last_log
         if seconds > last_seconds:
-            pl_module.log("perf/tokens_per_s", (tokens - last_tokens) / (seconds - last_seconds))
+            rate = (tokens - last_tokens) / (seconds - last_seconds)
+            pl_module.log("perf/tokens_per_s", rate)
+            if self._all_devices_peak:
+                self.mfu = rate * pl_module.flops_per_token() / self._all_devices_peak
+                pl_module.log("perf/mfu", self.mfu)
         pl_module.log("data/tokens_seen", float(tokens))
         pl_module.log("perf/flops", float(tokens) * pl_module.flops_per_token())
         self._at_last_log = (seconds, tokens)
@@ -105,6 +128,8 @@ class Throughput(L.Callback):
     def on_train_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         self._pause()
         self.tokens_trained = pl_module.tokens_seen - self._start_tokens
+        if self._all_devices_peak and self.train_seconds > 0:
+            self.mfu = self.tokens_per_s * pl_module.flops_per_token() / self._all_devices_peak
 
     @property
     def tokens_per_s(self) -> float:

@@ -248,7 +248,11 @@ class Transformer(nn.Module):
 
 
 def training_flops_per_token(cfg: ModelConfig, non_embedding_params: int, seq_len: int) -> int:
-    """Training FLOPs per token (forward and backward), as in Kaplan et al. (2020): 6 per non-embedding parameter,
-    plus the attention scores, 6 x n_layer x context x d_model (gpt-neo's local layers are not discounted: the
-    kernels compute the whole square)."""
-    return 6 * non_embedding_params + 6 * cfg.n_layer * seq_len * cfg.d_model
+    """Training FLOPs per token (forward and backward), counted as in PaLM (Chowdhery et al. 2022, appendix B), so
+    MFU figures compare with the literature's: 6 per weight of every matmul a token passes through, which is the
+    non-embedding parameters plus the LM head (V x d, tied or not: the head is a matmul, the embedding a lookup),
+    plus 12 x n_layer x context x d_model for the attention scores and their weighted sum at full context.
+    Causal masking is not halved and gpt-neo's local layers are not discounted, as PaLM counts: the usual kernels
+    compute the whole square."""
+    matmul_params = non_embedding_params + cfg.vocab_size * cfg.d_model
+    return 6 * matmul_params + 12 * cfg.n_layer * seq_len * cfg.d_model
