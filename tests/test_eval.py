@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from tinystories.errors import ConfigError
-from tinystories.eval.probes import Probe, load_probes, score_probes, wilson_interval
+from tinystories.eval.probes import Probe, candidate_logprobs, load_probes, score_probes, wilson_interval
 from tinystories.eval.quality import story_quality
 from tinystories.model import ModelConfig, Transformer
 
@@ -104,3 +104,17 @@ def test_quality_figures_on_fixed_text() -> None:
     assert quality["distinct_1"] == pytest.approx(8 / 12)  # the cat sat a dog ran and then, of 12 words
     assert quality["ended"] == pytest.approx(2 / 3) and quality["mean_words"] == pytest.approx(4.0)
     assert story_quality(['He said, "Bye."'])["ended"] == 1.0
+
+
+def test_candidates_scored_in_one_batch_as_one_at_a_time(overfit: Transformer) -> None:
+    questions = [
+        ("Tom has a red", (" ball.", " kite.")),
+        ("The", (" cat sat", " dog", " mat on the cat")),
+        ("S", ("ue",)),
+    ]
+    together = candidate_logprobs(overfit, Chars(), questions)
+    alone = [candidate_logprobs(overfit, Chars(), [q], rows_per_batch=1)[0] for q in questions]
+    assert [len(s) for s in together] == [2, 3, 1]
+    for ours, theirs in zip(together, alone, strict=True):
+        assert ours == pytest.approx(theirs, abs=1e-4)
+    assert together[0][0] > together[0][1]  # it learned that Tom's is a ball

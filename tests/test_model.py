@@ -122,3 +122,36 @@ def test_flops_per_token_match_the_matmuls_torch_counts(family: str, tie: bool) 
     assert counted == pytest.approx(ours, rel=0.01)
     head_and_attention = 6 * 1000 * 64 + 12 * 3 * seq_len * 64
     assert ours - 6 * model.num_params(non_embedding=True) == head_and_attention
+
+
+class AttentionCalls(torch.overrides.TorchFunctionMode):
+    """Records whether each attention call got a mask (a mask rules out the fused causal kernels)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.masked: list[bool] = []
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func is torch.nn.functional.scaled_dot_product_attention:
+            self.masked.append(kwargs.get("attn_mask") is not None)
+        return func(*args, **kwargs)
+
+
+def test_a_local_window_that_covers_the_context_takes_the_causal_fast_path() -> None:
+    torch.manual_seed(0)
+    windowed = Transformer(tiny("gpt-neo", local_window=8)).eval()
+    plain = Transformer(tiny("gpt-neo")).eval()
+    plain.load_state_dict(windowed.state_dict())
+    short, long = torch.randint(0, 97, (2, 8)), torch.randint(0, 97, (2, 12))
+    with AttentionCalls() as calls:
+        torch.testing.assert_close(windowed(short), plain(short))
+    assert calls.masked == [False] * 4  # 2 layers x 2 models: no mask where the window covers the context
+    with AttentionCalls() as calls:
+        assert not torch.allclose(windowed(long), plain(long))
+    assert calls.masked == [False, True, False, False]  # only the local layer, on a context past its window
+    with AttentionCalls() as calls:  # generation: one token at a time over the cache, unmasked until it fills
+        from tinystories.sampling import Sampling, generate
+
+        generate(windowed, short[0, :4], Sampling(max_new_tokens=4, temperature=0))
+    assert not any(calls.masked)

@@ -68,3 +68,23 @@ class Chars:
 def test_continue_text_cuts_each_row_at_its_end_of_text() -> None:
     texts = continue_text(network(), Chars(), "abc", Sampling(12, temperature=1.0, seed=1), n=3)
     assert len(texts) == 3 and all(len(t) <= 12 for t in texts)
+
+
+def test_prompts_of_different_lengths_in_one_batch_continue_as_they_would_alone() -> None:
+    model = network()
+    prompts = [[1, 2, 3, 4, 5, 6], [7], [8, 9, 10]]
+    alone = [generate(model, torch.tensor(p), GREEDY)[0] for p in prompts]
+    padded = torch.zeros(3, 6, dtype=torch.long)
+    for i, p in enumerate(prompts):
+        padded[i, : len(p)] = torch.tensor(p)
+    together = generate(model, padded, GREEDY, lengths=[len(p) for p in prompts])
+    assert together.shape == (3, 8)
+    for row, expected in zip(together, alone, strict=True):
+        assert torch.equal(row, expected)
+    # A row that stops early is padded with end-of-text; the others go on.
+    stop = int(alone[1][2])
+    stopped = generate(model, padded, GREEDY, eot_id=stop, lengths=[len(p) for p in prompts])
+    first = alone[1].tolist().index(stop)
+    assert stopped[1, : first + 1].tolist() == alone[1][: first + 1].tolist() and set(stopped[1, first:].tolist()) == {
+        stop
+    }

@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lightning as L
 import pytest
 
-from conftest import ROOT, SMOKE, run_train
+from conftest import ROOT, SMOKE, compose_train, run_train
+from tinystories.training import build, run
 from wandb_records import config, history, run_ids
 
 
@@ -170,3 +172,25 @@ def test_breadth_experiment_as_a_multirun(tmp_path: Path, smoke_cache: Path) -> 
     configs = [(tmp_path / "sweep" / str(job) / "config.yaml").read_text() for job in (0, 1)]
     assert "vocab_fraction: 0.25" in configs[0] and "vocab_fraction: 1.0" in configs[1]
     assert proc.stdout.count("Run summary") == 2
+
+
+class ValidationSteps(L.Callback):
+    def __init__(self) -> None:
+        self.steps: list[int] = []
+
+    def on_validation_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        self.steps.append(trainer.global_step)
+
+
+@pytest.mark.parametrize("max_steps,expected", [(6, [3, 6]), (7, [3, 6, 7])])
+def test_the_final_weights_are_validated_once(tmp_path: Path, smoke_cache: Path, max_steps: int, expected) -> None:
+    """The fit's validation at its last step is the final one; only a run whose length is not a multiple of the
+    validation interval gets one more."""
+    overrides = [*SMOKE, "logger=none", f"trainer.max_steps={max_steps}", "val_every_steps=3", "~callbacks.probes"]
+    seen = ValidationSteps()
+    training = build(compose_train(tmp_path, overrides, smoke_cache), callbacks=[seen])
+    val_loss = run(training)
+    assert seen.steps == expected
+    assert (
+        math.isfinite(val_loss) and json.loads((training.run_dir / "summary.json").read_text())["val_loss"] == val_loss
+    )

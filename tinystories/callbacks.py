@@ -13,7 +13,7 @@ from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.batch_plan import plan_batches
-from tinystories.sampling import Sampling, continue_text
+from tinystories.sampling import Sampling, continue_texts
 
 
 class BatchPlanner(L.Callback):
@@ -168,12 +168,9 @@ class SampleStories(L.Callback):
         self._last_step = -1
 
     def stories(self, trainer: L.Trainer, pl_module: L.LightningModule) -> list[tuple[str, str]]:
-        tokenizer, model = trainer.datamodule.tokenizer, pl_module.model
-        generator = self.sampling.generator(pl_module.device)
-        return [
-            (prompt, prompt + continue_text(model, tokenizer, prompt, self.sampling, generator=generator)[0])
-            for prompt in self.prompts
-        ]
+        """One story per prompt, all written in one batch."""
+        texts = continue_texts(pl_module.model, trainer.datamodule.tokenizer, self.prompts, self.sampling)
+        return [(prompt, prompt + text) for prompt, text in zip(self.prompts, texts, strict=True)]
 
     def on_validation_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if trainer.sanity_checking or not trainer.is_global_zero or trainer.global_step == self._last_step:

@@ -139,8 +139,12 @@ class Attention(nn.Module):
             k = k.repeat_interleave(repeat, dim=1)
             v = v.repeat_interleave(repeat, dim=1)
         dropout = self.cfg.dropout if self.training else 0.0
-        if self.window is None and cache is None:
+        # A local window that covers every key is no window; then the fused kernels apply (no mask to build).
+        windowed = self.window is not None and k.shape[2] > self.window
+        if not windowed and start == 0:  # queries are the keys' own positions: causal
             y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout, is_causal=True, scale=self.scale)
+        elif not windowed and T == 1:  # one new token sees everything before it
+            y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout, scale=self.scale)
         else:
             dist = torch.arange(start, start + T, device=x.device)[:, None] - torch.arange(k.shape[2], device=x.device)
             mask = (dist >= 0) & (dist < (self.window or k.shape[2] + 1))

@@ -57,6 +57,7 @@ class LanguageModel(L.LightningModule):
         self.tokens_seen = 0
         self._val_sum: torch.Tensor | None = None
         self._val_count = 0
+        self.validated_at_step = -1  # the global step of the latest validation (not counting a sanity check)
         if vocab_size is not None:
             self._build(vocab_size)
 
@@ -186,6 +187,8 @@ class LanguageModel(L.LightningModule):
         total = self.trainer.strategy.reduce(total, reduce_op="sum")
         loss = (total[0] / total[1].clamp(min=1)).float()
         self.log("val/loss", loss, prog_bar=True)
+        if not self.trainer.sanity_checking:
+            self.validated_at_step = self.trainer.global_step
         self.log("val/ppl", loss.exp())
         datamodule = getattr(self.trainer, "datamodule", None)
         if datamodule is not None:

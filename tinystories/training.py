@@ -87,17 +87,26 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     return TrainingRun(cfg, run_dir, datamodule, module, trainer, ckpt_path, loggers)
 
 
+def final_val_loss(r: TrainingRun) -> float:
+    """The validation loss of the weights the fit ended with: the fit's own when it validated at its last step
+    (validation costs time on every run of a sweep; it is not done twice), else from one more validation. NaN
+    when validation is off."""
+    if r.module.validated_at_step == r.trainer.global_step and "val/loss" in r.trainer.callback_metrics:
+        return float(r.trainer.callback_metrics["val/loss"])
+    results = r.trainer.validate(r.module, datamodule=r.datamodule, verbose=False)
+    return float(results[0]["val/loss"]) if results else float("nan")
+
+
 def run(r: TrainingRun) -> float:
-    """Fits, validates once more, prints and writes the summary; the final validation loss (what Hydra's sweepers
-    minimize), or NaN when the run stopped for a preemption (its checkpoint is saved and its job requeued)."""
+    """Fits, prints and writes the summary; the final validation loss (what Hydra's sweepers minimize), or NaN
+    when the run stopped for a preemption (its checkpoint is saved and its job requeued)."""
     save_config(r.cfg, r.run_dir)
     for logger in r.loggers:
         logger.log_hyperparams(OmegaConf.to_container(r.cfg, resolve=True))
     r.trainer.fit(r.module, datamodule=r.datamodule, ckpt_path=r.ckpt_path)
     if any(isinstance(c, Preemption) and c.stopped for c in r.trainer.callbacks):
         return float("nan")
-    results = r.trainer.validate(r.module, datamodule=r.datamodule, verbose=False)
-    val_loss = float(results[0]["val/loss"]) if results else float("nan")  # nan: validation is off
+    val_loss = final_val_loss(r)
 
     summary = collect_summary(r.trainer, r.module, val_loss, r.run_dir)
     if r.trainer.is_global_zero:

@@ -68,25 +68,38 @@ def wilson_interval(correct: int, total: int, z: float = 1.96) -> tuple[float, f
 
 
 @torch.no_grad()
-def candidate_logprobs(model: Transformer, tokenizer, prompt: str, candidates: tuple[str, ...]) -> list[float]:
-    """log p(candidate | prompt), summed over the candidate's tokens, for each candidate, in one batch. Prompt
-    and candidate are tokenized apart, the same way for every candidate, so no candidate gains from where BPE
-    draws a boundary."""
+def candidate_logprobs(
+    model: Transformer, tokenizer, questions: list[tuple[str, tuple[str, ...]]], rows_per_batch: int = 256
+) -> list[list[float]]:
+    """log p(candidate | prompt), summed over the candidate's tokens, for each candidate of each (prompt,
+    candidates) question; every prompt-candidate pair is a row, and rows go through the network in batches of
+    `rows_per_batch` (padding after a row's end changes nothing before it in a causal model). Prompt and
+    candidate are tokenized apart, the same way for every candidate, so no candidate gains from where BPE draws a
+    boundary."""
     device = next(model.parameters()).device
-    # Stories follow an end-of-text token in training; so does a probe, which starts a story.
-    prompt_ids = [tokenizer.eot_id, *tokenizer.encode(prompt)]
-    endings = [tokenizer.encode(c) for c in candidates]
     context = model.cfg.max_seq_len
-    rows = [(prompt_ids + e)[-(context + 1) :] for e in endings]  # a prompt past the context loses its start
-    width = max(len(r) for r in rows)
-    batch = torch.zeros(len(rows), width, dtype=torch.long, device=device)
-    for i, r in enumerate(rows):
-        batch[i, : len(r)] = torch.tensor(r, device=device)
-    logprobs = torch.log_softmax(model(batch[:, :-1]).float(), dim=-1)
-    scores = []
-    for i, (r, e) in enumerate(zip(rows, endings, strict=True)):
-        positions = torch.arange(len(r) - 1 - len(e), len(r) - 1, device=device)
-        scores.append(float(logprobs[i, positions, batch[i, positions + 1]].sum()))
+    rows, ending_lengths, owners = [], [], []
+    for q, (prompt, candidates) in enumerate(questions):
+        # Stories follow an end-of-text token in training; so does a probe, which starts a story.
+        prompt_ids = [tokenizer.eot_id, *tokenizer.encode(prompt)]
+        for candidate in candidates:
+            ending = tokenizer.encode(candidate)
+            rows.append((prompt_ids + ending)[-(context + 1) :])  # a prompt past the context loses its start
+            ending_lengths.append(len(ending))
+            owners.append(q)
+    scores: list[list[float]] = [[] for _ in questions]
+    for first in range(0, len(rows), rows_per_batch):
+        chunk = rows[first : first + rows_per_batch]
+        width = max(len(r) for r in chunk)
+        batch = torch.zeros(len(chunk), width, dtype=torch.long)
+        for i, r in enumerate(chunk):
+            batch[i, : len(r)] = torch.tensor(r)
+        batch = batch.to(device)
+        logprobs = torch.log_softmax(model(batch[:, :-1]).float(), dim=-1)
+        picked = logprobs.gather(-1, batch[:, 1:, None])[..., 0].cpu()  # log p of each next token
+        for i, r in enumerate(chunk):
+            n = ending_lengths[first + i]
+            scores[owners[first + i]].append(float(picked[i, len(r) - 1 - n : len(r) - 1].sum()))
     return scores
 
 
@@ -102,8 +115,8 @@ def score_probes(model: Transformer, tokenizer, probes: list[Probe], greedy_toke
     model.eval()
     greedy = Sampling(max_new_tokens=greedy_tokens, temperature=0.0)
     tallies: dict[str, list[int]] = {}
-    for probe in probes:
-        scores = candidate_logprobs(model, tokenizer, probe.prompt, probe.candidates)
+    all_scores = candidate_logprobs(model, tokenizer, [(p.prompt, p.candidates) for p in probes])
+    for probe, scores in zip(probes, all_scores, strict=True):
         right = int(scores[0] > max(scores[1:]))
         contains = 0
         if greedy_tokens:
