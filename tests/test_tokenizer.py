@@ -59,3 +59,32 @@ def test_missing_tokenizer_file_is_named(tmp_path: Path) -> None:
 def test_hub_tokenizer_offline_says_what_to_do() -> None:
     with pytest.raises(DataError, match="Offline, point tokenizer.name_or_path at a local tokenizer.json"):
         Pretrained("EleutherAI/gpt-neo-125M").build(lambda: iter(()))
+
+
+class CountingDecoder:
+    """A tokenizer that counts the tokens it is asked to decode."""
+
+    def __init__(self, tok: TextTokenizer) -> None:
+        self.tok, self.decoded = tok, 0
+
+    def decode(self, ids: list[int]) -> str:
+        self.decoded += len(ids)
+        return self.tok.decode(ids)
+
+
+@pytest.mark.parametrize("keep", [False, True], ids=["bpe", "subset"])
+def test_text_streams_exactly_in_linear_time(keep: bool, tmp_path: Path) -> None:
+    from tinystories.generate import TextStream
+
+    tok = TrainBPE(vocab_size=300).build(lambda: iter(STORIES))
+    if keep:  # a vocabulary cut to frequent tokens: rare ones decode as U+FFFD
+        tok.save(tmp_path / "base")
+        spec = FrequentSubset(str(tmp_path / "base" / "tokenizer.json"), vocab_size=200)
+        tok = spec.build(lambda: iter(STORIES))
+    text = " ".join(STORIES[:20] + STORIES[-1:]) + " 🐶"
+    ids = tok.encode(text)
+    counting = CountingDecoder(tok)
+    stream = TextStream(counting)
+    shown = "".join(stream.push(i) for i in ids) + stream.flush()
+    assert shown == tok.decode(ids)
+    assert counting.decoded < 8 * len(ids)  # each token decoded a few times, not once per later token

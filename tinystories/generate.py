@@ -15,9 +15,38 @@ import torch
 from tinystories import cli
 from tinystories.errors import ConfigError
 from tinystories.inference import load_model
-from tinystories.sampling import Sampling, stream
+from tinystories.sampling import Sampling, TextTokenizerLike, stream
 
 PROG = "python -m tinystories.generate"
+
+
+class TextStream:
+    """Turns tokens into text as they come, decoding only the last few each time, so a story of n tokens costs
+    O(n) to show, not O(n^2). Byte-level tokens can end inside a multi-byte character: text is held back until
+    the character is whole. (The offsets scheme of text-generation-inference's incremental detokenizer.)"""
+
+    def __init__(self, tokenizer: TextTokenizerLike) -> None:
+        self.tokenizer = tokenizer
+        self.ids: list[int] = []
+        self.prefix = 0  # start of the tokens decoded for context (a token's text can depend on the one before)
+        self.read = 0  # tokens before this have been shown
+
+    def push(self, token: int) -> str:
+        """The text that `token` completes (often empty while a character is incomplete)."""
+        self.ids.append(token)
+        shown = self.tokenizer.decode(self.ids[self.prefix : self.read])
+        text = self.tokenizer.decode(self.ids[self.prefix :])
+        if len(text) <= len(shown) or text.endswith("\ufffd"):
+            return ""
+        self.prefix, self.read = self.read, len(self.ids)
+        return text[len(shown) :]
+
+    def flush(self) -> str:
+        """Whatever is held back, once no token will follow (an incomplete character shows as U+FFFD)."""
+        shown = self.tokenizer.decode(self.ids[self.prefix : self.read])
+        text = self.tokenizer.decode(self.ids[self.prefix :])
+        self.prefix = self.read = len(self.ids)
+        return text[len(shown) :]
 
 
 @dataclass
@@ -51,18 +80,14 @@ def generate(args: GenerateSettings) -> int:
     tokens, start = 0, time.perf_counter()
     for i in range(args.n):
         print(f"--- story {i + 1}\n{args.prompt}", end="", flush=True)
-        new: list[int] = []
-        shown = ""
+        text = TextStream(tok)
         for nxt in stream(model, prompt, sampling, tok.eot_id, generator):
             token = int(nxt[0])
             tokens += 1
             if token == tok.eot_id:
                 break
-            new.append(token)
-            text = tok.decode(new)
-            if not text.endswith("\ufffd"):  # wait for the rest of a multi-byte character
-                print(text[len(shown) :], end="", flush=True)
-                shown = text
+            print(text.push(token), end="", flush=True)
+        print(text.flush(), end="")
         print("\n")
     seconds = time.perf_counter() - start
     print(f"{tokens} tokens in {seconds:.2f}s: {tokens / seconds:,.0f} tokens/s", file=sys.stderr)
