@@ -15,9 +15,7 @@ os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import pytest  # noqa: E402
-from hydra import compose, initialize_config_dir  # noqa: E402
-from hydra.core.hydra_config import HydraConfig  # noqa: E402
-from omegaconf import DictConfig, open_dict  # noqa: E402
+from omegaconf import DictConfig  # noqa: E402
 
 from tinystories.resolvers import register_resolvers  # noqa: E402
 
@@ -39,14 +37,9 @@ def shared_sample() -> Path:
 def compose_train(tmp_path: Path, overrides: list[str] = (), cache_dir: Path | None = None) -> DictConfig:
     """conf/train.yaml composed through Hydra's compose API, with the run dir (and, unless `cache_dir` names a
     shared one, the cache) under `tmp_path`."""
-    with initialize_config_dir(str(ROOT / "conf"), version_base="1.3"):
-        cfg = compose("train", overrides=list(overrides), return_hydra_config=True)
-    HydraConfig.instance().set_config(cfg)
-    with open_dict(cfg):
-        cfg.paths.output_dir = str(tmp_path / "run")
-        cfg.paths.cache_dir = str(cache_dir or tmp_path / "cache")
-        del cfg["hydra"]
-    return cfg
+    from tinystories.training import compose
+
+    return compose(overrides, tmp_path / "run", cache_dir or tmp_path / "cache")
 
 
 def run_train(run_dir: Path, cache_dir: Path, *overrides: str, timeout: int = 300) -> subprocess.CompletedProcess:

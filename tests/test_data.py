@@ -4,6 +4,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import generate_stories
 from tinystories.data.datamodule import StoryDataModule
 from tinystories.data.sources import BuiltinSource, HubSource, LocalSource
 from tinystories.data.tokenizer import TrainBPE
@@ -166,3 +167,55 @@ def test_not_utf8(tmp_path: Path) -> None:
 def test_hub_unreachable_offline_points_at_local_files() -> None:
     with pytest.raises(DataError, match="could not load 'roneneldan/TinyStories'.*data=local data.source.train_path"):
         next(HubSource("roneneldan/TinyStories").stories("train"))
+
+
+def test_stretches_of_a_released_file_read_as_the_whole_file(tmp_path: Path) -> None:
+    from tinystories.released_txt import story_boundaries
+
+    text = "\n<|endoftext|>\n" + "".join(f"Story {i}.\nLine two {'é' * (i % 3)}.\n<|endoftext|>\n" for i in range(40))
+    path = tmp_path / "stories.txt"
+    path.write_text(text + "\n  \n<|endoftext|>\nA last story with no marker.\n", encoding="utf-8")
+    whole = list(read_stories(path))
+    assert len(whole) == 41
+    for pieces in (1, 2, 3, 7, 100):
+        cuts = story_boundaries(path, pieces)
+        assert cuts[0] == 0 and cuts[-1] == path.stat().st_size and cuts == sorted(set(cuts))
+        assert [s for a, b in zip(cuts, cuts[1:], strict=False) for s in read_stories(path, a, b)] == whole
+
+
+@pytest.mark.parametrize("source_kind", ["local", "builtin"])
+def test_the_token_cache_is_the_same_for_any_number_of_workers(
+    tmp_path: Path, source_kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts read by two worker processes, joined in order, give the bytes one process writes; the held-out
+    share is routed in the same pass. Parts are made small so a small corpus is cut into several."""
+    from tinystories.data import sources
+    from tinystories.data.cache import build_token_cache, load_token_cache
+
+    monkeypatch.setattr(sources, "PART_BYTES", 2_000)
+    monkeypatch.setattr(sources, "PART_STORIES", 50)
+    if source_kind == "local":
+        stories = generate_stories(400, seed=3) + ["Ünïcode â€™mojibakeâ€™ repaired."]
+        path = tmp_path / "train.txt"
+        path.write_text("".join(f"{s}\n<|endoftext|>\n" for s in stories), encoding="utf-8")
+        source = LocalSource(str(path), val_fraction=0.1)
+    else:
+        source = BuiltinSource(n_train=300, n_val=60, seed=1)
+    parts = source.parts(("train", "val"), 8)
+    assert len(parts) >= 4
+    tokenizer = TrainBPE(vocab_size=300).build(lambda: source.stories("train"))
+    built = {}
+    for workers in (1, 2):
+        build_token_cache(tmp_path / f"w{workers}", tokenizer, parts, "test corpus", workers=workers)
+        built[workers] = load_token_cache(tmp_path / f"w{workers}")
+    (one, meta_one), (two, meta_two) = built[1], built[2]
+    assert meta_one == meta_two and meta_one["val"]["stories"] > 0
+    for split in ("train", "val"):
+        assert np.array_equal(one[split], two[split])
+    # The serial reading of the source, repaired, is what the cache holds.
+    eot = tokenizer.eot_id
+    first_train = one["train"][: int(np.argmax(one["train"] == eot))].tolist()
+    assert tokenizer.decode(first_train) == next(iter(source.stories("train")))
+    assert meta_one["train"]["stories"] + meta_one["val"]["stories"] == (401 if source_kind == "local" else 360)
+    if source_kind == "local":
+        assert "’mojibake’" in tokenizer.decode(one["train"].tolist() + one["val"].tolist())

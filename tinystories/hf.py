@@ -168,12 +168,13 @@ def load_hf_dir(directory: str | Path) -> tuple[ModelConfig, dict[str, torch.Ten
     return cfg, state
 
 
-def to_hf_model(model: Transformer, eot_id: int | None = None):
-    """A `transformers` model holding the same weights."""
+def to_hf_model(model: Transformer, eot_id: int | None = None, attn_implementation: str | None = "eager"):
+    """A `transformers` model holding the same weights; `attn_implementation=None` takes transformers' default
+    for the family (what a user of transformers gets)."""
     from transformers import AutoConfig, AutoModelForCausalLM
 
     cfg = hf_config(model.cfg, eot_id)
-    hf = AutoModelForCausalLM.from_config(AutoConfig.for_model(**cfg), attn_implementation="eager")
+    hf = AutoModelForCausalLM.from_config(AutoConfig.for_model(**cfg), attn_implementation=attn_implementation)
     missing, unexpected = hf.load_state_dict(to_hf_state_dict(model), strict=False)
     missing = [m for m in missing if not m.endswith(("attn.bias", "attn.masked_bias", "rotary_emb.inv_freq"))]
     if missing or unexpected:

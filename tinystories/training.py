@@ -27,6 +27,29 @@ from tinystories.preemption import Preemption
 from tinystories.resume import resolve_ckpt_path, wandb_run_id
 from tinystories.summary import collect_summary, format_summary, write_summary
 
+CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
+
+
+def compose(overrides: Sequence[str] = (), output_dir: Path | None = None, cache_dir: Path | None = None) -> DictConfig:
+    """conf/train.yaml with `overrides`, composed through Hydra's compose API as train.py composes it, for code
+    that drives a run in-process (tests, benchmarks, notebooks); `output_dir` and `cache_dir` replace the paths."""
+    from hydra import compose as hydra_compose
+    from hydra import initialize_config_dir
+
+    from tinystories.resolvers import register_resolvers
+
+    register_resolvers()
+    with initialize_config_dir(str(CONF_DIR), version_base="1.3"):
+        cfg = hydra_compose("train", overrides=list(overrides), return_hydra_config=True)
+    HydraConfig.instance().set_config(cfg)  # what the run's resolvers and its preset check read
+    with open_dict(cfg):
+        if output_dir is not None:
+            cfg.paths.output_dir = str(output_dir)
+        if cache_dir is not None:
+            cfg.paths.cache_dir = str(cache_dir)
+        del cfg["hydra"]
+    return cfg
+
 
 @dataclass
 class TrainingRun:

@@ -3,20 +3,29 @@
 A cache entry is a folder named by a hash of everything its contents depend on (source, tokenizer, settings). It
 is written under a temporary name and renamed into place, so a crash never leaves a half-written entry that a
 later run would trust.
+
+The build uses every core: the source is cut into parts (stretches of a file, ranges of generated stories), and
+worker processes each read, repair and encode parts in one pass that routes every story to its split, writing one
+file per part and split. The parts' files are then joined in order, so the entry is the same for any number of
+workers, and memory stays flat in the corpus's size: stories are encoded in batches and written as they go.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+import multiprocessing
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
 from tqdm.auto import tqdm
 
 from tinystories.atomic import atomic_path
-from tinystories.data.sources import SPLITS
+from tinystories.data.repair import repair_mojibake
+from tinystories.data.sources import SPLITS, StoryPart
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.errors import DataError
 
@@ -32,45 +41,90 @@ def token_dtype(vocab_size: int) -> np.dtype:
     return np.dtype(np.uint16) if vocab_size <= 2**16 else np.dtype(np.uint32)
 
 
-def _write_split(stories: Iterator[str], tokenizer: TextTokenizer, path: Path, desc: str) -> dict:
+def _encode_part(
+    part: StoryPart, tokenizer: TextTokenizer, repair: bool, out: Path, splits: tuple[str, ...]
+) -> dict[str, dict]:
+    """Reads, repairs and encodes one part into `out`.{split}.bin, each story followed by end-of-text; its
+    counts per split. Runs in a worker process."""
     dtype = token_dtype(tokenizer.vocab_size)
     eot = np.asarray([tokenizer.eot_id], dtype=dtype)
-    n_tokens = n_bytes = n_stories = 0
-    with open(path, "wb") as f, tqdm(desc=desc, unit=" stories", mininterval=2.0) as bar:
+    counts = {split: {"tokens": 0, "bytes": 0, "stories": 0} for split in splits}
+    files = {split: open(f"{out}.{split}.bin", "wb") for split in splits}
+    batches: dict[str, list[str]] = {split: [] for split in splits}
 
-        def flush(batch: list[str]) -> None:
-            nonlocal n_tokens
-            for ids in tokenizer.encode_batch(batch):
-                ids.astype(dtype).tofile(f)
-                eot.tofile(f)
-                n_tokens += len(ids) + 1
-            bar.update(len(batch))
+    def flush(split: str) -> None:
+        for ids in tokenizer.encode_batch(batches[split]):
+            np.concatenate([ids.astype(dtype), eot]).tofile(files[split])
+            counts[split]["tokens"] += len(ids) + 1
+        batches[split] = []
 
-        batch: list[str] = []
-        for story in stories:
-            batch.append(story)
-            n_bytes += len(story.encode("utf-8")) + 1
-            n_stories += 1
-            if len(batch) == BATCH_STORIES:
-                flush(batch)
-                batch = []
-        flush(batch)
-    return {"tokens": n_tokens, "bytes": n_bytes, "stories": n_stories, "dtype": dtype.name}
+    try:
+        for split, story in part():
+            if split not in files:
+                continue
+            story = repair_mojibake(story) if repair else story
+            batches[split].append(story)
+            counts[split]["bytes"] += len(story.encode("utf-8")) + 1
+            counts[split]["stories"] += 1
+            if len(batches[split]) == BATCH_STORIES:
+                flush(split)
+        for split in splits:
+            flush(split)
+    finally:
+        for f in files.values():
+            f.close()
+    return counts
+
+
+def _one_thread_each() -> None:
+    # Each worker encodes on one core; the processes, not the tokenizer's threads, share the machine.
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def build_token_cache(
     directory: Path,
     tokenizer: TextTokenizer,
-    stories: Callable[[str], Iterator[str]],
+    parts: list[StoryPart],
     describe: str,
     splits: tuple[str, ...] = SPLITS,
+    repair: bool = True,
+    workers: int | None = None,
 ) -> None:
-    """Tokenize every split into `directory`/{split}.bin with `meta.json`, atomically. Another process that
+    """Tokenize every split of the corpus `parts` cut into into `directory`/{split}.bin with `meta.json`,
+    atomically, with `workers` processes (default: every core; 1: in this process). Another process that
     finished the same entry first keeps its copy: entries are named by everything their content depends on."""
+    workers = max(1, min(workers or default_workers(), len(parts)))
     with atomic_path(directory, folder=True, replace=False) as tmp:
+        outs = [tmp / f"part-{i}" for i in range(len(parts))]
+        with tqdm(desc="tokenizing", total=len(parts), unit=" parts", mininterval=2.0) as bar:
+            if workers == 1:
+                counts = []
+                for part, out in zip(parts, outs, strict=True):
+                    counts.append(_encode_part(part, tokenizer, repair, out, splits))
+                    bar.update()
+            else:
+                context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads
+                with ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread_each) as pool:
+                    jobs = zip(parts, outs, strict=True)
+                    futures = [pool.submit(_encode_part, p, tokenizer, repair, o, splits) for p, o in jobs]
+                    for future in as_completed(futures):
+                        future.result()  # the first error stops the build
+                        bar.update()
+                    counts = [f.result() for f in futures]
         meta = {}
         for split in splits:
-            meta[split] = _write_split(stories(split), tokenizer, tmp / f"{split}.bin", f"tokenizing {split}")
+            with open(tmp / f"{split}.bin", "wb") as joined:
+                for out in outs:
+                    with open(f"{out}.{split}.bin", "rb") as piece:
+                        shutil.copyfileobj(piece, joined, 16 << 20)
+                    os.remove(f"{out}.{split}.bin")
+            meta[split] = {key: sum(c[split][key] for c in counts) for key in ("tokens", "bytes", "stories")}
+            meta[split]["dtype"] = token_dtype(tokenizer.vocab_size).name
             if meta[split]["stories"] == 0:
                 raise DataError(
                     f"the {split} split of {describe} is empty: no stories found. Check the data path and, for "

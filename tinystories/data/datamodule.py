@@ -18,8 +18,9 @@ from torch.utils.data import DataLoader
 
 from tinystories.atomic import atomic_path
 from tinystories.batch_plan import BatchPlan
-from tinystories.data.cache import build_token_cache, cache_key, load_token_cache
+from tinystories.data.cache import build_token_cache, cache_key, default_workers, load_token_cache
 from tinystories.data.curriculum import Curriculum, CurriculumBatches, CurriculumWindows, story_table
+from tinystories.data.repair import repair_mojibake
 from tinystories.data.sources import SPLITS, BuiltinSource
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.data.windows import TokenWindows, WindowOrder
@@ -30,16 +31,6 @@ from tinystories.errors import ConfigError, DataError
 warnings.filterwarnings("ignore", message="You're resuming from a checkpoint that ended before the epoch ended")
 
 
-def repair_mojibake(story: str) -> str:
-    """Undo the encoding damage in the released files (`â€™` for `’`, ...); ASCII stories need no look.
-    Only the encoding is repaired: curly quotes and other characters the authors chose stay as they are."""
-    if story.isascii():
-        return story
-    import ftfy
-
-    return ftfy.fix_text(story, uncurl_quotes=False)
-
-
 class StoryDataModule(L.LightningDataModule):
     def __init__(
         self,
@@ -48,6 +39,7 @@ class StoryDataModule(L.LightningDataModule):
         seq_len: int = 256,
         batch_size: int = 32,
         num_workers: int = 0,
+        num_proc: int | None = None,
         pin_memory: bool = False,
         cache_dir: str = ".cache/tinystories",
         run_dir: str | None = None,
@@ -62,6 +54,7 @@ class StoryDataModule(L.LightningDataModule):
         self.source, self.tokenizer_spec = source, tokenizer
         self.seq_len, self.batch_size = seq_len, batch_size
         self.num_workers, self.pin_memory = num_workers, pin_memory
+        self.num_proc = num_proc  # processes that build the token cache; None: every core
         self.cache_dir = Path(os.path.expanduser(cache_dir))
         self.run_dir = Path(run_dir) if run_dir else None
         self.seed, self.repair_encoding = seed, repair_encoding
@@ -118,7 +111,11 @@ class StoryDataModule(L.LightningDataModule):
         tokens_dir = self._tokens_dir(tokenizer)
         if not (tokens_dir / "meta.json").exists():
             print(f"Tokenizing {self.source.describe()} -> {tokens_dir}")
-            build_token_cache(tokens_dir, tokenizer, self.stories, self.source.describe(), self._splits())
+            workers = self.num_proc or default_workers()
+            parts = self.source.parts(self._splits(), 4 * workers)  # several per worker: they end at once
+            build_token_cache(
+                tokens_dir, tokenizer, parts, self.source.describe(), self._splits(), self.repair_encoding, workers
+            )
 
     def setup(self, stage: str | None = None) -> None:
         if self.tokenizer is not None:

@@ -6,18 +6,73 @@ whenever the stories would, so the token cache knows when to rebuild without rea
 
 from __future__ import annotations
 
+import functools
 import glob
+import math
 import os
 import zlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from tinystories.errors import DataError
-from tinystories.released_txt import NotUtf8Error, read_stories
+from tinystories.released_txt import NotUtf8Error, read_stories, story_boundaries
 
 SPLITS = ("train", "val")
 TEXT_SUFFIXES = (".txt",)
 JSON_SUFFIXES = (".json", ".jsonl")
+PART_BYTES = 8 << 20  # a released-format file is cut into stretches of at least this many bytes
+PART_STORIES = 5_000  # the built-in generator's stories are made in ranges of at least this many
+
+
+class StoryPart(Protocol):
+    """A piece of a corpus that a worker process reads alone: it yields (split, story) in the corpus's order,
+    routing each story to its split in the same pass. Parts are picklable and, read one after another, give
+    exactly the stories of each split in order, so the token cache is the same for any number of workers."""
+
+    def __call__(self) -> Iterator[tuple[str, str]]: ...
+
+
+def route(story: str, split: str | None, val_fraction: float) -> str:
+    """`split`, or for a corpus without a validation split, the held-out share's split (`in_holdout`)."""
+    return split or ("val" if in_holdout(story, val_fraction) else "train")
+
+
+@dataclass(frozen=True)
+class TxtStretch:
+    """Whole stories of a released-format file, between two offsets from `story_boundaries`."""
+
+    path: str
+    start: int
+    end: int
+    split: str | None  # every story's split; None: held out by hash (`route`)
+    val_fraction: float = 0.0
+
+    def __call__(self) -> Iterator[tuple[str, str]]:
+        try:
+            for story in read_stories(self.path, self.start, self.end):
+                yield route(story, self.split, self.val_fraction), story
+        except NotUtf8Error as e:
+            raise DataError(str(e)) from None
+
+
+def txt_stretches(path: Path, split: str | None, val_fraction: float, pieces: int) -> list[TxtStretch]:
+    size = path.stat().st_size
+    cuts = story_boundaries(path, max(1, min(pieces, size // PART_BYTES)))
+    return [TxtStretch(str(path), a, b, split, val_fraction) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+@dataclass(frozen=True)
+class WholeSplits:
+    """Every story of the named splits of a source, read in one process (sources that cannot be cut)."""
+
+    source: object
+    splits: tuple[str, ...]
+
+    def __call__(self) -> Iterator[tuple[str, str]]:
+        for split in self.splits:
+            yield from ((split, story) for story in self.source.stories(split))
 
 
 def read_json_records(paths: list[Path], text_field: str | None) -> Iterator[str]:
@@ -118,6 +173,17 @@ class LocalSource:
             return _read_files(self.train_files if split == "train" else self.val_files, self.text_field)
         return holdout(_read_files(self.train_files, self.text_field), split, self.val_fraction)
 
+    def parts(self, splits: tuple[str, ...], pieces: int) -> list[StoryPart]:
+        """Stretches of the .txt files (each read once, its stories routed to train and val as they come);
+        JSON records are read through `datasets` in one part."""
+        files = self.train_files + self.val_files
+        if any(f.suffix not in TEXT_SUFFIXES for f in files):
+            return [WholeSplits(self, splits)]
+        named = [(f, "train" if self.val_files else None) for f in self.train_files]
+        named += [(f, "val") for f in self.val_files]
+        per_file = max(1, math.ceil(pieces / len(named)))
+        return [p for f, split in named for p in txt_stretches(f, split, self.val_fraction, per_file)]
+
 
 class HubSource:
     """A dataset on the Hugging Face hub, by default `roneneldan/TinyStories`.
@@ -157,18 +223,21 @@ class HubSource:
             f"data.source.val_path=/path/TinyStories-valid.txt"
         )
 
+    def _download(self, split: str) -> Path:
+        """The local copy of the `data_files` file of `split`, downloaded once by huggingface_hub."""
+        filename = self.data_files.get(split)
+        if filename is None:
+            raise DataError(f"data.source.data_files has no entry for split {split!r}")
+        try:
+            from huggingface_hub import hf_hub_download
+
+            return Path(hf_hub_download(self.name, filename, repo_type="dataset", revision=self.revision))
+        except Exception as e:
+            raise self._unreachable(e) from None
+
     def _split_stories(self, split: str) -> Iterator[str]:
         if self.data_files:
-            filename = self.data_files.get(split)
-            if filename is None:
-                raise DataError(f"data.source.data_files has no entry for split {split!r}")
-            try:
-                from huggingface_hub import hf_hub_download
-
-                path = hf_hub_download(self.name, filename, repo_type="dataset", revision=self.revision)
-            except Exception as e:
-                raise self._unreachable(e) from None
-            return _read_files([Path(path)], self.text_field)
+            return _read_files([self._download(split)], self.text_field)
         import datasets
 
         try:
@@ -180,10 +249,21 @@ class HubSource:
         return (s for batch in ds.iter(batch_size=1000) for s in batch[self.text_field] if s)
 
     def stories(self, split: str) -> Iterator[str]:
-        has_val = self.splits["val"] is not None or (self.data_files and "val" in self.data_files)
-        if has_val:
+        if self._has_val():
             return self._split_stories(split)
         return holdout(self._split_stories("train"), split, self.val_fraction)
+
+    def _has_val(self) -> bool:
+        return self.splits["val"] is not None or bool(self.data_files and "val" in self.data_files)
+
+    def parts(self, splits: tuple[str, ...], pieces: int) -> list[StoryPart]:
+        """Released .txt files (`data_files`) are downloaded, then cut like local ones; a `datasets` dataset is
+        read in one part."""
+        if not self.data_files or not all(str(f).endswith(TEXT_SUFFIXES) for f in self.data_files.values()):
+            return [WholeSplits(self, splits)]
+        named = [("train", "train" if self._has_val() else None)] + [("val", "val")] * self._has_val()
+        pieces = max(1, pieces // len(named))
+        return [p for key, split in named for p in txt_stretches(self._download(key), split, self.val_fraction, pieces)]
 
 
 class BuiltinSource:
@@ -230,3 +310,40 @@ class BuiltinSource:
             return (instruct_text(instruct_record(s, rng)) for s in self.generator.stories(self.n_train, self.seed))
         n = self.n_train if split == "train" else self.n_val
         return (s.text for s in self.generator.stories(n, self.seed, stream=split))
+
+    def parts(self, splits: tuple[str, ...], pieces: int) -> list[StoryPart]:
+        """Ranges of story numbers (each story has its own random stream, so a range is made alone); the
+        instruct split, whose records share one stream, in one part."""
+        settings = (self.vocab_fraction, self.schema_fraction, self.seed)
+        out: list[StoryPart] = []
+        for split in (s for s in splits if s in SPLITS):
+            n = self.n_train if split == "train" else self.n_val
+            step = max(PART_STORIES, math.ceil(n / pieces))
+            out += [GeneratedRange(*settings, split, a, min(n, a + step)) for a in range(0, n, step)]
+        if "instruct" in splits:
+            out.append(WholeSplits(self, ("instruct",)))
+        return out
+
+
+@functools.cache
+def _generator(vocab_fraction: float, schema_fraction: float):
+    from tinystories.synth import StoryGenerator
+
+    return StoryGenerator(vocab_fraction, schema_fraction)
+
+
+@dataclass(frozen=True)
+class GeneratedRange:
+    """Built-in stories number `start` to `stop` of one stream."""
+
+    vocab_fraction: float
+    schema_fraction: float
+    seed: int
+    split: str
+    start: int
+    stop: int
+
+    def __call__(self) -> Iterator[tuple[str, str]]:
+        generator = _generator(self.vocab_fraction, self.schema_fraction)
+        for story in generator.stories(self.stop, self.seed, stream=self.split, start=self.start):
+            yield self.split, story.text

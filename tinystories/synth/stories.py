@@ -86,7 +86,8 @@ class StoryGenerator:
             events=teller.events,
         )
 
-    def stories(self, n: int, seed: int, stream: str = "train") -> Iterator[Story]:
-        """`n` stories of one seeded stream; streams ("train", "val") never share a story's random draws."""
-        for i in range(n):
+    def stories(self, n: int, seed: int, stream: str = "train", start: int = 0) -> Iterator[Story]:
+        """Stories `start` to `n` of one seeded stream; streams ("train", "val") never share a story's random
+        draws. Each story has its own random stream, so any range can be made alone (by parallel workers)."""
+        for i in range(start, n):
             yield self.story(random.Random(f"{stream}:{seed}:{i}"))
