@@ -219,3 +219,26 @@ def test_the_token_cache_is_the_same_for_any_number_of_workers(
     assert meta_one["train"]["stories"] + meta_one["val"]["stories"] == (401 if source_kind == "local" else 360)
     if source_kind == "local":
         assert "’mojibake’" in tokenizer.decode(one["train"].tolist() + one["val"].tolist())
+
+
+def test_a_script_without_a_main_guard_is_told_how_to_build_the_cache(tmp_path: Path) -> None:
+    """Worker processes are spawned, which re-imports the main script: unguarded, its workers die. The build
+    says why and what to do, instead of a bare BrokenProcessPool."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from tinystories.data.cache import build_token_cache\n"
+        "from tinystories.data.sources import BuiltinSource\n"
+        "from tinystories.data.tokenizer import TrainBPE\n"
+        "source = BuiltinSource(n_train=40, n_val=10)\n"
+        "tok = TrainBPE(vocab_size=300).build(lambda: source.stories('train'))\n"
+        f"build_token_cache(Path({str(tmp_path / 'cache')!r}), tok, source.parts(('train', 'val'), 2) * 2, 'x', "
+        "workers=2)\n"
+    )
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode != 0
+    assert "if __name__ == '__main__':" in proc.stderr and "data.num_proc=1" in proc.stderr
+    assert not (tmp_path / "cache").exists()

@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,26 @@ def _one_thread_each() -> None:
     os.environ["TOKENIZERS_PARALLELISM"] = "false"
 
 
+def _encode_in_workers(
+    parts: list[StoryPart], tokenizer: TextTokenizer, repair: bool, outs: list[Path], splits, workers: int, bar
+) -> list[dict[str, dict]]:
+    context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads (torch's, W&B's)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread_each) as pool:
+            jobs = zip(parts, outs, strict=True)
+            futures = [pool.submit(_encode_part, p, tokenizer, repair, o, splits) for p, o in jobs]
+            for future in as_completed(futures):
+                future.result()  # the first error stops the build
+                bar.update()
+            return [f.result() for f in futures]
+    except BrokenProcessPool:
+        raise DataError(
+            "a process building the token cache died. If it ran out of memory, or your script runs without "
+            "`if __name__ == '__main__':` around its top-level code (a new process re-imports it), fix that or "
+            "build in one process with data.num_proc=1"
+        ) from None
+
+
 def default_workers() -> int:
     """The cores this process may use."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -108,14 +129,7 @@ def build_token_cache(
                     counts.append(_encode_part(part, tokenizer, repair, out, splits))
                     bar.update()
             else:
-                context = multiprocessing.get_context("spawn")  # no fork of a process that holds threads
-                with ProcessPoolExecutor(workers, mp_context=context, initializer=_one_thread_each) as pool:
-                    jobs = zip(parts, outs, strict=True)
-                    futures = [pool.submit(_encode_part, p, tokenizer, repair, o, splits) for p, o in jobs]
-                    for future in as_completed(futures):
-                        future.result()  # the first error stops the build
-                        bar.update()
-                    counts = [f.result() for f in futures]
+                counts = _encode_in_workers(parts, tokenizer, repair, outs, splits, workers, bar)
         meta = {}
         for split in splits:
             with open(tmp / f"{split}.bin", "wb") as joined:
