@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SMOKE
 
 COMMANDS = ["evaluate", "export", "generate", "scaling", "sweep", "synth"]
 
@@ -51,3 +51,26 @@ def test_a_size_beside_another_model_is_one_line(tmp_path: Path) -> None:
         "error: size=ts-8m selects model=ts-8m (with the devices and batch sized for it), but the model is ts-1m: "
         "drop model=ts-1m (or the experiment that sets it), or drop size=ts-8m to train ts-1m as configured"
     )
+
+
+HEAVY = ("lightning", "wandb", "datasets", "transformers", "hydra_plugins", "submitit")
+
+
+def imported(args: list[str]) -> set[str]:
+    """The heavy packages a Python process imports, from its -X importtime report."""
+    proc = subprocess.run([sys.executable, "-X", "importtime", *args], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    names = {line.rsplit("|", 1)[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time")}
+    return {h for h in HEAVY if h in names}
+
+
+def test_the_commands_and_the_data_code_start_without_lightning_or_wandb() -> None:
+    modules = ["data.cache", "data.sources", "data.tokenizer", "sampling", *COMMANDS]
+    code = "; ".join(f"import tinystories.{m}" for m in modules)
+    assert imported(["-c", code]) == set()
+
+
+def test_a_run_imports_what_its_config_uses(tmp_path: Path, smoke_cache: Path) -> None:
+    args = [str(ROOT / "train.py"), *SMOKE, "trainer.max_steps=1", f"hydra.run.dir={tmp_path / 'run'}"]
+    loaded = imported([*args, f"paths.cache_dir={smoke_cache}", "logger=csv"])
+    assert "lightning" in loaded and not loaded & {"wandb", "datasets", "hydra_plugins", "submitit"}
