@@ -69,7 +69,8 @@ def device_peak_flops(trainer: L.Trainer) -> float | None:
 
 class Throughput(L.Callback):
     """Logs `perf/tokens_per_s`, `perf/mfu` and `data/tokens_seen` on logging steps. Time spent in validation is
-    left out, so the rate is the training speed; `tokens_per_s` gives it for the whole fit, for the run's summary.
+    left out, so the rate is the training speed; `tokens_per_s` gives it for the whole fit, and `val_seconds` the
+    time the validations took, for the run's summary.
 
     MFU is the model's FLOPs (`tinystories.model.training_flops_per_token`, PaLM's count) per second over the peak
     of all devices. `peak_flops` is one device's peak: None takes the detected accelerator's at the run's
@@ -78,6 +79,7 @@ class Throughput(L.Callback):
     def __init__(self, peak_flops: float | None = None) -> None:
         self.peak_flops = peak_flops
         self.mfu = 0.0
+        self.val_seconds = 0.0  # validations within the fit, with the sample stories, probes and checkpoints
         self.train_seconds = 0.0
         self.tokens_trained = 0
         self._since: float | None = None  # start of the current stretch of training; None while paused
@@ -118,11 +120,14 @@ class Throughput(L.Callback):
         self._at_last_log = (seconds, tokens)
 
     def on_validation_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
-        if trainer.training:
+        if trainer.state.fn == "fit":  # a validation within the fit (`trainer.training` is False during it)
             self._pause()
+            self._val_since = time.perf_counter()
 
     def on_validation_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
-        if trainer.training:
+        # Callbacks listed before this one (checkpoints, sample stories) have run their on_validation_end.
+        if trainer.state.fn == "fit":
+            self.val_seconds += time.perf_counter() - self._val_since
             self._resume()
 
     def on_train_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:

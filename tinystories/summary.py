@@ -28,6 +28,7 @@ def collect_summary(trainer, module, val_loss: float, run_dir: Path) -> dict:
         "tokens_per_s": throughput.tokens_per_s if throughput else 0.0,
         "mfu": throughput.mfu if throughput else 0.0,
         "train_seconds": throughput.train_seconds if throughput else 0.0,
+        "val_seconds": throughput.val_seconds if throughput else 0.0,
         "run_dir": str(run_dir),
         "last_ckpt": checkpoint.last_model_path if checkpoint else None,
         "best_ckpt": checkpoint.best_model_path if checkpoint else None,
@@ -50,17 +51,20 @@ def format_summary(
     tokens_per_s: float,
     train_seconds: float,
     mfu: float = 0.0,
+    val_seconds: float = 0.0,
     run_dir: str,
     last_ckpt: str | None,
     best_ckpt: str | None,
     probes: dict[str, float] | None = None,
 ) -> str:
+    val_share = val_seconds / train_seconds if train_seconds > 0 else 0.0
     rows = [
         ("parameters", f"{params:,} ({non_embedding:,} non-embedding)"),
         ("tokens seen", f"{tokens_seen:,}"),
         ("training FLOPs", f"{flops:.3g}"),
         ("val loss", f"{val_loss:.4f} (perplexity {math.exp(min(val_loss, 50)):.2f})"),
         ("tokens/s", f"{tokens_per_s:,.0f} ({train_seconds:,.0f} s of training)"),
+        *([("validation", f"{val_seconds:,.1f} s ({val_share:.1%} of training)")] if val_seconds else []),
         *([("MFU", f"{mfu:.1%} (PaLM's FLOP count over the devices' peak)")] if mfu else []),
         *([("probes", "  ".join(f"{c} {a:.0%}" for c, a in sorted(probes.items())))] if probes else []),
         ("run dir", run_dir),
