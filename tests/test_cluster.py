@@ -71,7 +71,7 @@ def test_two_ranks_equal_one_process_with_accumulation(tmp_path: Path, smoke_cac
         assert len(rank0) == len(rank1) == 16 and not rank0 & rank1  # disjoint shares
         assert rank0 | rank1 == {tuple(s) for s in sequences}  # together: the one process's step
 
-    assert len(val_losses(tmp_path / "ddp")) == 4  # steps 4, 8, 12 and train.py's final validation
+    assert len(val_losses(tmp_path / "ddp")) == 3  # steps 4, 8 and 12; the last is the final one, not repeated
     torch.testing.assert_close(val_losses(tmp_path / "ddp"), val_losses(tmp_path / "one"), rtol=1e-4, atol=1e-5)
     for name, weight in one_weights.items():
         torch.testing.assert_close(ddp_weights[name], weight, rtol=1e-4, atol=1e-5, msg=name)
