@@ -116,7 +116,7 @@ def build_token_cache(
     repair: bool = True,
     workers: int | None = None,
 ) -> None:
-    """Tokenize every split of the corpus `parts` cut into into `directory`/{split}.bin with `meta.json`,
+    """Tokenize every split of the corpus that `parts` make up into `directory`/{split}.bin with `meta.json`,
     atomically, with `workers` processes (default: every core; 1: in this process). Another process that
     finished the same entry first keeps its copy: entries are named by everything their content depends on."""
     workers = max(1, min(workers or default_workers(), len(parts)))

@@ -101,8 +101,7 @@ def in_holdout(story: str, fraction: float) -> bool:
 
 
 def holdout(stories: Iterable[str], split: str, fraction: float) -> Iterator[str]:
-    want_val = split == "val"
-    return (s for s in stories if in_holdout(s, fraction) == want_val)
+    return (s for s in stories if route(s, None, fraction) == split)
 
 
 def _expand(paths: str | list[str] | None) -> list[Path]:
