@@ -9,7 +9,7 @@ from __future__ import annotations
 import hydra
 from omegaconf import DictConfig
 
-from tinystories.errors import fixable_cause
+from tinystories.errors import exit_for
 from tinystories.loggers import end_wandb_run
 from tinystories.resolvers import register_resolvers
 from tinystories.training import build, run
@@ -23,9 +23,9 @@ def main(cfg: DictConfig) -> float:
         val_loss = run(build(cfg))
     except Exception as e:
         end_wandb_run(exit_code=1)
-        if (fixable := fixable_cause(e)) is None:
+        if (ending := exit_for(e)) is None:
             raise
-        raise SystemExit(f"error: {fixable}") from None
+        raise ending from None
     end_wandb_run()
     return val_loss
 

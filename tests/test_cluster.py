@@ -16,7 +16,7 @@ import torch
 from hydra import compose, initialize_config_dir
 
 from conftest import ROOT, SMOKE
-from test_train import val_losses
+from test_train import train_losses, val_losses
 from tinystories.cluster import run_name, slurm_tasks
 from tinystories.errors import ConfigError
 from wandb_records import run_ids
@@ -59,7 +59,7 @@ def test_two_ranks_equal_one_process_with_accumulation(tmp_path: Path, smoke_cac
     """Same global batch, same schedule: two gloo ranks x accumulation 1 give the loss curve and weights of one
     process x accumulation 2, and the ranks read disjoint halves of each step's sequences."""
     ddp, ddp_weights = recorded(
-        tmp_path / "ddp", tmp_path / "rec-ddp", "trainer=ddp_cpu", "trainer.limit_val_batches=2", cache=smoke_cache
+        tmp_path / "ddp", tmp_path / "rec-ddp", "trainer=ddp_cpu", "trainer.limit_val_batches=4", cache=smoke_cache
     )
     one, one_weights = recorded(
         tmp_path / "one", tmp_path / "rec-one", "trainer=cpu", "trainer.limit_val_batches=4", cache=smoke_cache
@@ -72,7 +72,10 @@ def test_two_ranks_equal_one_process_with_accumulation(tmp_path: Path, smoke_cac
         assert rank0 | rank1 == {tuple(s) for s in sequences}  # together: the one process's step
 
     assert len(val_losses(tmp_path / "ddp")) == 3  # steps 4, 8 and 12; the last is the final one, not repeated
+    # The same figures: validation on the same sequences (limit_val_batches counts over all ranks), train/loss
+    # the step's mean over all ranks and micro-batches.
     torch.testing.assert_close(val_losses(tmp_path / "ddp"), val_losses(tmp_path / "one"), rtol=1e-4, atol=1e-5)
+    torch.testing.assert_close(train_losses(tmp_path / "ddp"), train_losses(tmp_path / "one"), rtol=1e-4, atol=1e-5)
     for name, weight in one_weights.items():
         torch.testing.assert_close(ddp_weights[name], weight, rtol=1e-4, atol=1e-5, msg=name)
 
@@ -247,7 +250,22 @@ def test_preemption_signal_checkpoints_requeues_and_the_restart_resumes(tmp_path
     assert proc.wait(timeout=120) == 0, rest[-3000:]
     assert (tmp_path / "scontrol.log").read_text() == "requeue 4242\n"
     assert "SLURM job 4242 requeued" in rest
-    assert checkpoint_step(run_dir / "checkpoints" / "last.ckpt") > first
+    second = checkpoint_step(run_dir / "checkpoints" / "last.ckpt")
+    assert second > first
+
+    # scancel's SIGTERM: a checkpoint at the next step, no validation on the way out, no requeue, exit 143.
+    proc = start_training(run_dir, smoke_cache, env)
+    wait_for(proc, "Restored all states from the checkpoint")
+    wait_for(proc, "Sample stories at step")
+    proc.send_signal(signal.SIGTERM)
+    rest = "".join(proc.stdout)
+    assert proc.wait(timeout=120) == 128 + signal.SIGTERM, rest[-3000:]
+    assert "SIGTERM received: saving a checkpoint" in rest and "Sample stories" not in rest
+    stopped = checkpoint_step(run_dir / "checkpoints" / "last.ckpt")
+    assert stopped > second and f"Stopped at step {stopped}: checkpoint saved to" in rest
+    assert (tmp_path / "scontrol.log").read_text() == "requeue 4242\n"  # asked once, by the USR2 before
+    names = [p.name for p in (run_dir / "checkpoints").iterdir()]
+    assert "last.ckpt" in names and not [n for n in names if n.startswith(".") or "-v" in n]  # no temporaries
 
 
 def test_run_names_agree_across_the_processes_of_a_launch(monkeypatch: pytest.MonkeyPatch) -> None:

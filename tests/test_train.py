@@ -20,6 +20,11 @@ def val_losses(run_dir: Path) -> list[float]:
         return [float(r["val/loss"]) for r in csv.DictReader(f) if r["val/loss"]]
 
 
+def train_losses(run_dir: Path) -> list[float]:
+    with open(run_dir / "csv" / "metrics.csv") as f:
+        return [float(r["train/loss"]) for r in csv.DictReader(f) if r.get("train/loss")]
+
+
 def test_train_end_to_end(tmp_path: Path, smoke_cache: Path) -> None:
     run_dir = tmp_path / "run"
     proc = run_train(run_dir, smoke_cache, *SMOKE)

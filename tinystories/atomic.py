@@ -82,6 +82,15 @@ def atomic_path(target: str | Path, *, folder: bool = False, replace: bool = Tru
         _remove(tmp)
 
 
+def remove_leftovers(folder: str | Path) -> list[Path]:
+    """Removes the temporaries that a killed writer left in `folder` (a process killed mid-write cannot clean up
+    after itself); for folders that one run owns, at its start. Returns what was removed."""
+    leftovers = [p for p in Path(folder).glob(".*.tmp*") if ".tmp" in p.name]
+    for path in leftovers:
+        _remove(path)
+    return leftovers
+
+
 def write_text(target: str | Path, text: str) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_text(text, encoding="utf-8")

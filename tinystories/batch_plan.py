@@ -47,10 +47,16 @@ def plan_batches(
     num_params: Callable[[], int] | None = None,
     val_every_steps: int | None = None,
 ) -> BatchPlan:
-    """The plan, or one ConfigError naming the setting to change. The length is `max_tokens`, else
+    """The plan, or one ConfigError naming the setting to change. `micro_batch` is lowered where a smaller one
+    divides the step's sequences and the configured one does not. The length is `max_tokens`, else
     `tokens_per_param` x `num_params()` (a budget that grows with the model, for scaling sweeps), else
     `max_steps`."""
     global_batch_tokens = int(global_batch_tokens)
+    sequences, rest = divmod(global_batch_tokens, seq_len * devices)  # per device and optimizer step
+    if not rest and sequences and sequences % micro_batch:
+        # The micro-batch is a memory limit, not part of the optimization: the largest that fits the step is
+        # taken, so a documented trainer (trainer=ddp_cpu: 2 devices) works with the default batch.
+        micro_batch = max(d for d in range(1, min(micro_batch, sequences) + 1) if sequences % d == 0)
     micro = micro_batch * seq_len * devices
     if global_batch_tokens < micro or global_batch_tokens % micro:
         raise ConfigError(

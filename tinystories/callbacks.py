@@ -3,6 +3,7 @@ identity."""
 
 from __future__ import annotations
 
+import math
 import time
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class BatchPlanner(L.Callback):
         self.val_every_steps, self.tokens_per_param = val_every_steps, tokens_per_param
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
+        self._share_validation(trainer)
         if stage != "fit":
             return
         dm = trainer.datamodule
@@ -55,6 +57,25 @@ class BatchPlanner(L.Callback):
             trainer.check_val_every_n_epoch = None
         dm.plan = pl_module.plan = plan
         rank_zero_info(plan.describe())
+
+    def _share_validation(self, trainer: L.Trainer) -> None:
+        """An int trainer.limit_val_batches counts batches over all ranks, so that a validation reads the same
+        sequences on 1 device or 8 (Lightning applies it per rank)."""
+        if not hasattr(self, "_val_batches"):
+            self._val_batches = trainer.limit_val_batches
+        if isinstance(self._val_batches, int) and self._val_batches > 0:
+            trainer.limit_val_batches = math.ceil(self._val_batches / trainer.world_size)
+
+    def on_train_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        """Counts a resumed run's batches under this run's accumulation. Lightning restores how many micro-batches
+        were seen and counts the validation interval and the accumulation in them; a run resumed with another
+        device count (so another accumulation) would otherwise validate, checkpoint and step off the plan's
+        optimizer steps."""
+        progress = trainer.fit_loop.epoch_loop.batch_progress
+        batches = trainer.global_step * trainer.accumulate_grad_batches
+        if trainer.global_step and progress.total.completed != batches:
+            for counts in (progress.total, progress.current):
+                counts.ready = counts.started = counts.processed = counts.completed = batches
 
 
 def device_peak_flops(trainer: L.Trainer) -> float | None:

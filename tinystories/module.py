@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from lightning.pytorch.utilities import rank_zero_info
 
-from tinystories.errors import ConfigError
+from tinystories.errors import ConfigError, NonFiniteLoss
 from tinystories.model import ModelConfig, Transformer, training_flops_per_token
 
 if TYPE_CHECKING:
@@ -30,6 +30,23 @@ WRAPPERS = {"_fsdp_wrapped_module", "_checkpoint_wrapped_module", "_orig_mod"}
 def unwrapped_name(name: str) -> str:
     """A parameter's name as in the plain model, without the modules FSDP and activation checkpointing insert."""
     return ".".join(part for part in name.split(".") if part not in WRAPPERS)
+
+
+def check_optimizer_settings(
+    lr: float, min_lr: float, warmup_steps: int, weight_decay: float, betas: tuple[float, float], eps: float
+) -> None:
+    """One ConfigError naming the module.* key whose value cannot train, before any work is done."""
+    problems = [
+        ("lr", lr, lr > 0, "a positive learning rate (3e-3)"),
+        ("min_lr", min_lr, 0 <= min_lr <= lr, f"between 0 and module.lr={lr}"),
+        ("warmup_steps", warmup_steps, warmup_steps >= 0, "0 or more steps"),
+        ("weight_decay", weight_decay, weight_decay >= 0, "0 or more"),
+        ("betas", list(betas), len(betas) == 2 and all(0 <= b < 1 for b in betas), "two numbers in [0, 1)"),
+        ("eps", eps, eps > 0, "a small positive number (1e-8)"),
+    ]
+    for key, value, ok, wanted in problems:
+        if not ok:
+            raise ConfigError(f"module.{key}={value} cannot train: set {wanted}")
 
 
 class LanguageModel(L.LightningModule):
@@ -44,10 +61,14 @@ class LanguageModel(L.LightningModule):
         betas: tuple[float, float] = (0.9, 0.95),
         eps: float = 1e-8,
         compile: bool = False,
+        skip_nonfinite: bool = False,
         init_weights: Callable[[Transformer], None] | None = None,
     ) -> None:
-        """`model`: the shape keys of a conf/model preset. `init_weights`: applied to the network once it is
-        built, before a checkpoint is restored (e.g. `tinystories.hf.HFWeights(DIR)` for `model.init_from=DIR`)."""
+        """`model`: the shape keys of a conf/model preset. `skip_nonfinite`: skip an optimizer step whose
+        gradients are NaN or infinite (and say so) instead of stopping the run. `init_weights`: applied to the
+        network once it is built, before a checkpoint is restored (e.g. `tinystories.hf.HFWeights(DIR)` for
+        `model.init_from=DIR`)."""
+        check_optimizer_settings(lr, min_lr, warmup_steps, weight_decay, betas, eps)
         super().__init__()
         # train.py logs the whole resolved config instead; the initializer is code, not a hyperparameter.
         self.save_hyperparameters(ignore=["init_weights"], logger=False)
@@ -58,6 +79,9 @@ class LanguageModel(L.LightningModule):
         self._val_sum: torch.Tensor | None = None
         self._val_count = 0
         self.validated_at_step = -1  # the global step of the latest validation (not counting a sanity check)
+        self.skipped_steps = 0  # optimizer steps skipped for non-finite gradients (skip_nonfinite)
+        self._loss_sum: torch.Tensor | None = None  # the micro-batch losses of a logging step, summed
+        self._model_config(vocab_size or 1)  # a shape error now, in the launching process, not in every rank
         if vocab_size is not None:
             self._build(vocab_size)
 
@@ -148,12 +172,16 @@ class LanguageModel(L.LightningModule):
     def training_step(self, batch: torch.Tensor, batch_idx: int) -> torch.Tensor:
         loss = self._loss(batch)
         self.tokens_seen += (batch.shape[0] * (batch.shape[1] - 1)) * self.trainer.world_size
-        if self.is_log_step(before_step=True):  # a logged value costs about 1 ms of Lightning's bookkeeping
-            self.log("train/loss", loss, prog_bar=True)
+        if self.is_log_step(before_step=True):  # summed on the device; logged once per step, below
+            self._loss_sum = loss.detach() + (0 if self._loss_sum is None else self._loss_sum)
         return loss
 
     def on_before_optimizer_step(self, optimizer: torch.optim.Optimizer) -> None:
         if self.is_log_step(before_step=True):
+            # The step's loss: the mean over its micro-batches and all ranks, so the curve is the same for any
+            # device count. A logged value costs about 1 ms of Lightning's bookkeeping: on logging steps only.
+            loss, self._loss_sum = self._loss_sum / self.trainer.accumulate_grad_batches, None
+            self.log("train/loss", loss, prog_bar=True, sync_dist=self.trainer.world_size > 1)
             self.log("train/lr", optimizer.param_groups[0]["lr"])
 
     def configure_gradient_clipping(
@@ -164,17 +192,40 @@ class LanguageModel(L.LightningModule):
         (where nothing is scaled); FSDP's own `clip_grad_norm_` takes the norm over all ranks' shards."""
         if gradient_clip_algorithm not in (None, "norm"):
             return super().configure_gradient_clipping(optimizer, gradient_clip_val, gradient_clip_algorithm)
-        log = self.is_log_step(before_step=True)
-        if not gradient_clip_val and not log:
-            return
         max_norm = gradient_clip_val or math.inf
         model = self.trainer.model
         if hasattr(model, "clip_grad_norm_"):  # FullyShardedDataParallel
             norm = model.clip_grad_norm_(max_norm)
         else:
             norm = torch.nn.utils.clip_grad_norm_(self.parameters(), max_norm)  # skips parameters without grads
-        if log:
+        # The norm is the same on every rank (gradients are averaged, FSDP's norm is global), so all ranks take
+        # the same branch. One host sync per optimizer step, after the backward pass: the price of never
+        # applying a NaN update (measured in bench/side_by_side.py with the rest of the step).
+        if not torch.isfinite(norm) and not self._loss_scaled():
+            self._nonfinite_step(norm, optimizer)
+        elif self.is_log_step(before_step=True):
             self.log("train/grad_norm", norm)
+
+    def _loss_scaled(self) -> bool:
+        """fp16 mixed precision: its loss scaler expects overflowing steps now and then and skips them itself."""
+        return str(self.trainer.precision).startswith("16")
+
+    def _nonfinite_step(self, norm: torch.Tensor, optimizer: torch.optim.Optimizer) -> None:
+        step = self.trainer.global_step
+        if not self.hparams.skip_nonfinite:
+            checkpoint = getattr(self.trainer.checkpoint_callback, "last_model_path", "") or "none saved yet"
+            raise NonFiniteLoss(
+                f"the gradients are {float(norm)} at step {step} (the loss diverged); nothing from this step was "
+                f"applied. The last good checkpoint: {checkpoint}. Lower module.lr or raise module.warmup_steps, "
+                f"or set module.skip_nonfinite=true to skip such steps"
+            )
+        # AdamW leaves a parameter without a gradient untouched (no moment update, no decay): a skipped step.
+        for group in optimizer.param_groups:
+            for p in group["params"]:
+                p.grad = None
+        self.skipped_steps += 1
+        rank_zero_info(f"Skipped step {step}: non-finite gradients ({float(norm)}); {self.skipped_steps} so far")
+        self.log("train/skipped_steps", float(self.skipped_steps))
 
     def on_validation_epoch_start(self) -> None:
         self._val_sum, self._val_count = torch.zeros((), device=self.device, dtype=torch.float64), 0
@@ -224,6 +275,16 @@ class LanguageModel(L.LightningModule):
         checkpoint["tokens_seen"] = self.tokens_seen
 
     def on_load_checkpoint(self, checkpoint: dict) -> None:
+        if self.model is not None:  # before Lightning loads the weights: a shape mismatch is one line, not 40
+            shape = {k: v for k, v in dict(checkpoint.get("hyper_parameters", {}).get("model", {})).items()}
+            theirs = {k: v for k, v in shape.items() if k != "init_from" and getattr(self.model.cfg, k, v) != v}
+            if theirs:
+                ours = {k: getattr(self.model.cfg, k) for k in theirs}
+                raise ConfigError(
+                    f"the checkpoint's model differs from the configured one ({theirs} in the checkpoint, {ours} "
+                    f"configured): resume with the model of the original run (its run dir's config.yaml), or "
+                    f"start a new run (another run_name, or ckpt_path=null)"
+                )
         theirs = checkpoint.get("hyper_parameters", {}).get("vocab_size")
         ours = self.model.cfg.vocab_size if self.model is not None else None
         if theirs is not None and ours is not None and theirs != ours:

@@ -5,28 +5,56 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
+from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError
 
 
+def read_checkpoint(path: str | Path) -> dict:
+    """The checkpoint at `path`, memory-mapped (no tensor is read until used), or one ConfigError naming the file
+    when it is truncated, not a checkpoint, or unreadable."""
+    try:
+        checkpoint = torch.load(path, map_location="cpu", mmap=True, weights_only=False)
+    except Exception as e:  # torch raises RuntimeError, pickle and zip errors, OSError: all mean "unusable"
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ConfigError(f"checkpoint {path} cannot be read ({reason})") from None
+    if not isinstance(checkpoint, dict) or "state_dict" not in checkpoint or "global_step" not in checkpoint:
+        raise ConfigError(f"checkpoint {path} cannot be read (not a Lightning training checkpoint)")
+    return checkpoint
+
+
 def resolve_ckpt_path(ckpt_path: str | None, checkpoint_dir: str | Path) -> str | None:
-    """`auto` means the newest `last*.ckpt` in this run's checkpoint folder, or a fresh start if there is none."""
+    """`auto` means the newest readable checkpoint of this run's checkpoint folder (last.ckpt unless it is
+    damaged, then the newest other one, saying so), or a fresh start if the folder has none."""
     if ckpt_path in (None, "", "None", "null"):
         return None
     if ckpt_path == "auto":
-        candidates = sorted(Path(checkpoint_dir).glob("last*.ckpt"), key=lambda p: p.stat().st_mtime)
-        return str(candidates[-1]) if candidates else None
+        candidates = sorted(Path(checkpoint_dir).glob("*.ckpt"), key=lambda p: (p.stat().st_mtime, "last" in p.name))
+        unreadable = []
+        for path in reversed(candidates):
+            try:
+                read_checkpoint(path)
+            except ConfigError as e:
+                unreadable.append(str(e))
+                continue
+            if unreadable:
+                rank_zero_info(f"warning: {'; '.join(unreadable)}: resuming from {path} instead")
+            return str(path)
+        if unreadable:
+            raise ConfigError(
+                f"no checkpoint in {checkpoint_dir} can be read ({'; '.join(unreadable)}); move them aside to start "
+                f"over, or give ckpt_path=FILE"
+            )
+        return None
     if not Path(ckpt_path).is_file():
         raise ConfigError(
             f"ckpt_path={ckpt_path} does not exist; give the path of a .ckpt file, or ckpt_path=auto to resume "
             f"from the newest last.ckpt of the run dir (set run_name=NAME to reuse a run dir)"
         )
+    read_checkpoint(ckpt_path)
     return ckpt_path
 
 
 def wandb_run_id(ckpt_path: str | None) -> str | None:
-    """The W&B run id saved in a checkpoint; memory-mapped, so no tensor is read."""
-    if ckpt_path is None:
-        return None
-    checkpoint = torch.load(ckpt_path, map_location="cpu", mmap=True, weights_only=False)
-    return checkpoint.get("wandb_run_id")
+    """The W&B run id saved in a checkpoint."""
+    return read_checkpoint(ckpt_path).get("wandb_run_id") if ckpt_path else None

@@ -17,14 +17,17 @@ from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from tinystories.atomic import write_text
+from tinystories.batch_plan import plan_batches
 from tinystories.callbacks import BatchPlanner
+from tinystories.checkpoints import AtomicCheckpointIO
 from tinystories.cluster import check_process_launch, cluster_plugins
+from tinystories.config_types import check_config_types, parameter_hints
 from tinystories.data.datamodule import StoryDataModule
-from tinystories.errors import ConfigError
+from tinystories.errors import ConfigError, StoppedBySignal
 from tinystories.hf import HFWeights
 from tinystories.module import LanguageModel
 from tinystories.preemption import Preemption
-from tinystories.resume import resolve_ckpt_path, wandb_run_id
+from tinystories.resume import read_checkpoint, resolve_ckpt_path, wandb_run_id
 from tinystories.summary import collect_summary, format_summary, write_summary
 
 CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
@@ -86,6 +89,7 @@ def save_config(cfg: DictConfig, run_dir: Path) -> None:
 def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     """The run's objects from its composed config; `callbacks` are added to the configured ones."""
     check_preset_choices(hydra_choices())
+    check_config_types(cfg, {"seed": int, **parameter_hints(BatchPlanner)})
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.paths.output_dir)
     ckpt_path = resolve_ckpt_path(cfg.ckpt_path, run_dir / "checkpoints")
@@ -104,10 +108,28 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
         cfg.trainer,
         logger=loggers or False,
         callbacks=[planner, *instantiate(cfg.get("callbacks") or {}).values(), *callbacks],
-        plugins=cluster_plugins(),
+        plugins=[*cluster_plugins(), AtomicCheckpointIO()],
     )
     check_process_launch(trainer)
+    check_batch_plan(cfg, trainer.world_size)
     return TrainingRun(cfg, run_dir, datamodule, module, trainer, ckpt_path, loggers)
+
+
+def check_batch_plan(cfg: DictConfig, devices: int) -> None:
+    """The batch plan's own checks, made before Lightning starts the other ranks: a plan that cannot work is one
+    error in one process, not one per rank after they all started. (The plan itself is made in `setup`, where the
+    parameter count that `tokens_per_param` needs is known.)"""
+    plan_batches(
+        global_batch_tokens=cfg.global_batch_tokens,
+        micro_batch=cfg.data.batch_size,
+        seq_len=cfg.data.seq_len,
+        devices=devices,
+        max_steps=cfg.trainer.max_steps,
+        max_tokens=cfg.max_tokens,
+        tokens_per_param=cfg.tokens_per_param,
+        num_params=lambda: 1,
+        val_every_steps=cfg.val_every_steps,
+    )
 
 
 def final_val_loss(r: TrainingRun) -> float:
@@ -122,12 +144,18 @@ def final_val_loss(r: TrainingRun) -> float:
 
 def run(r: TrainingRun) -> float:
     """Fits, prints and writes the summary; the final validation loss (what Hydra's sweepers minimize), or NaN
-    when the run stopped for a preemption (its checkpoint is saved and its job requeued)."""
+    when the run stopped for a preemption (its checkpoint is saved and its job requeued). A stop request (TERM,
+    INT) raises StoppedBySignal once its checkpoint is saved."""
     save_config(r.cfg, r.run_dir)
+    start_step = read_checkpoint(r.ckpt_path)["global_step"] if r.ckpt_path else 0
     for logger in r.loggers:
+        if hasattr(logger, "resume_at"):  # a history on disk to continue (CSVHistoryLogger)
+            logger.resume_at(start_step)
         logger.log_hyperparams(OmegaConf.to_container(r.cfg, resolve=True))
     r.trainer.fit(r.module, datamodule=r.datamodule, ckpt_path=r.ckpt_path)
-    if any(isinstance(c, Preemption) and c.stopped for c in r.trainer.callbacks):
+    for stop in (c for c in r.trainer.callbacks if isinstance(c, Preemption) and c.stopped):
+        if stop.exit_code is not None:
+            raise StoppedBySignal(stop.exit_code)
         return float("nan")
     val_loss = final_val_loss(r)
 

@@ -167,9 +167,10 @@ class StoryDataModule(L.LightningDataModule):
     def train_dataloader(self) -> DataLoader:
         rank, world = self._rank()
         max_steps, accumulate, step = self._schedule()
+        micro_batch = self.plan.micro_batch if self.plan else self.batch_size  # the plan may lower it
         if self.curriculum is not None:
             batches = CurriculumBatches(
-                self.curriculum, self.batch_size, self.seq_len, max_steps, accumulate, step * accumulate
+                self.curriculum, micro_batch, self.seq_len, max_steps, accumulate, step * accumulate
             )
             instruct = (self.tokens["instruct"], self.instruct_table) if self.instruct_table is not None else None
             windows = CurriculumWindows(
@@ -178,17 +179,19 @@ class StoryDataModule(L.LightningDataModule):
             self.curriculum_windows = windows  # what the curriculum monitor reports
             return self._loader(windows, batch_sampler=batches)
         windows = TokenWindows(self.tokens["train"], self.seq_len)
-        if len(windows) // world < self.batch_size:
+        if len(windows) // world < micro_batch:
             raise DataError(
                 f"the training split has {len(windows)} windows of {self.seq_len} tokens, too few for a batch of "
-                f"{self.batch_size} on each of {world} ranks; use more data or lower data.batch_size/seq_len"
+                f"{micro_batch} on each of {world} ranks; use more data or lower data.batch_size/seq_len"
             )
-        per_step = accumulate * self.batch_size
+        per_step = accumulate * micro_batch
         num_samples = max_steps * per_step if self.trainer else len(windows) // world  # outside a run: one epoch
         order = WindowOrder(len(windows), num_samples, self.seed, rank, world, step * per_step, shuffle=True)
-        return self._loader(windows, batch_size=self.batch_size, sampler=order, drop_last=True)
+        return self._loader(windows, batch_size=micro_batch, sampler=order, drop_last=True)
 
     def val_dataloader(self) -> DataLoader:
+        """Validation reads the same first windows for any device count: rank r takes windows r, r + world, ...
+        in batches of data.batch_size, and the BatchPlanner divides trainer.limit_val_batches among the ranks."""
         windows = TokenWindows(self.tokens["val"], self.seq_len)
         rank, world = self._rank()
         order = WindowOrder(len(windows), len(windows) // world, self.seed, rank, world, shuffle=False)
