@@ -36,7 +36,7 @@ def test_the_length_comes_from_tokens_or_tokens_per_parameter() -> None:
     "settings, message",
     [
         (dict(global_batch_tokens=1000), "global_batch_tokens=1000 is not a multiple of one micro-step's tokens"),
-        (dict(global_batch_tokens=512), "global_batch_tokens=512 is not a multiple"),
+        (dict(global_batch_tokens=96), "global_batch_tokens=96 is not a multiple"),
         (dict(max_tokens=10, tokens_per_param=2), "set max_tokens or tokens_per_param, not both"),
         (dict(max_steps=-1), "set the training length"),
         (dict(val_every_steps=0), "val_every_steps=0 must be a positive number"),

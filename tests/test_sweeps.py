@@ -154,9 +154,10 @@ def test_offline_sweep_then_scaling_analysis(tmp_path: Path, smoke_cache: Path) 
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "0 model.d_model=16" in proc.stdout and "1 model.d_model=32" in proc.stdout and "L(N) =" in proc.stdout
+    assert "0 d_model=16" in proc.stdout and "1 d_model=32" in proc.stdout  # labelled by what differs, briefly
+    assert "L(N) not fitted: 2 model size(s): L(N) needs at least 3 sizes" in proc.stdout  # refused, not drawn
     result = json.loads((out / "scaling.json").read_text())
-    assert len(result["runs"]) == 2 and result["fit_L_N"]["alpha"] > 0
+    assert len(result["runs"]) == 2 and result["fit_L_N"]["fitted"] is False
     assert set(result["runs"][0]["probes"]) >= {"grammar", "context", "all"}  # scored at the last validation
     for png in ("loss_vs_params.png", "loss_vs_compute.png", "probes_vs_params.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -179,9 +180,13 @@ def test_offline_random_sweep_runs_its_trial_count(tmp_path: Path, smoke_cache: 
 def test_the_fit_recovers_a_known_scaling_law() -> None:
     n = np.geomspace(1e5, 1e8, 7)
     loss = 1.5 + 40.0 * n**-0.3
-    fit = fit_loss_vs_params(n, loss)
-    assert fit["alpha"] == pytest.approx(0.3, abs=0.01) and fit["E"] == pytest.approx(1.5, abs=0.02)
+    fit = fit_loss_vs_params(n, loss, tokens=np.full_like(n, 1e9))
+    assert fit["fitted"] and fit["alpha"] == pytest.approx(0.3, abs=0.01) and fit["E"] == pytest.approx(1.5, abs=0.02)
     assert fit["r2"] > 0.999
+    # What it refuses to fit, saying why: too few sizes, budgets that differ, a loss that rises with size.
+    assert "needs at least 3 sizes" in fit_loss_vs_params(n[:2], loss[:2])["reason"]
+    assert "budgets differ 20.0x" in fit_loss_vs_params(n, loss, tokens=np.geomspace(1e8, 2e9, 7))["reason"]
+    assert "falling" in fit_loss_vs_params(n, loss[::-1])["reason"]
 
     grid_n, grid_d = (a.ravel() for a in np.meshgrid(np.geomspace(1e5, 1e8, 4), np.geomspace(1e7, 1e10, 4)))
     both = fit_loss_vs_params_and_data(grid_n, grid_d, 1.7 + 30.0 * grid_n**-0.34 + 400.0 * grid_d**-0.28)

@@ -73,9 +73,12 @@ class BatchPlanner(L.Callback):
         optimizer steps."""
         progress = trainer.fit_loop.epoch_loop.batch_progress
         batches = trainer.global_step * trainer.accumulate_grad_batches
-        if trainer.global_step and progress.total.completed != batches:
-            for counts in (progress.total, progress.current):
-                counts.ready = counts.started = counts.processed = counts.completed = batches
+        if not trainer.global_step or progress.total.ready == batches:
+            return
+        for counts in (progress.total, progress.current):
+            ready = counts.ready  # the other counts lag it by one when the save was made inside a batch's hooks
+            for name in ("ready", "started", "processed", "completed"):
+                setattr(counts, name, batches - (ready - getattr(counts, name)))
 
 
 def device_peak_flops(trainer: L.Trainer) -> float | None:

@@ -48,8 +48,15 @@ def process_start_time(pid: int) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(boot + ticks / os.sysconf("SC_CLK_TCK"))
 
 
+RUN_NAME_VAR = "TINYSTORIES_RUN_NAME"  # rank 0's run name, for the processes Lightning starts from it
+
+
 def run_name() -> str:
     """The default `run_name`: the same in every process of one launch, and unique to it."""
+    if given := os.environ.get(RUN_NAME_VAR):
+        # Lightning re-runs this command for its other ranks and names the run dir by resolving hydra.run.dir
+        # again: without this, a clock that ticked over in between gives rank 1 a run dir of its own.
+        return given
     if job := slurm_job_id():
         step = os.environ.get("SLURM_STEP_ID", "")
         # A second `srun` in one job is a run of its own; the batch step's id is a large special number.
@@ -110,6 +117,12 @@ def requeue(checkpoint: str | Path) -> bool:
     return True
 
 
+def spawns_processes(trainer) -> bool:
+    """Whether Lightning will start the other ranks itself (rather than torchrun or SLURM having started them)."""
+    environment = getattr(trainer.strategy, "cluster_environment", None)
+    return trainer.world_size > 1 and environment is not None and not environment.creates_processes_externally
+
+
 def check_process_launch(trainer) -> None:
     """Refuses a multi-process run that Lightning would start itself from inside a Hydra multirun job: Lightning
     starts ranks > 0 by re-running this process's command line, which there is the whole sweep (or a submitit
@@ -117,9 +130,7 @@ def check_process_launch(trainer) -> None:
     from hydra.core.hydra_config import HydraConfig
     from hydra.types import RunMode
 
-    environment = getattr(trainer.strategy, "cluster_environment", None)
-    spawns = trainer.world_size > 1 and environment is not None and not environment.creates_processes_externally
-    if spawns and HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
+    if spawns_processes(trainer) and HydraConfig.initialized() and HydraConfig.get().mode == RunMode.MULTIRUN:
         raise ConfigError(
             f"a multirun job cannot start its own {trainer.world_size} processes (Lightning would re-run the whole "
             f"sweep for each rank): run multi-device jobs with hydra/launcher=slurm, which starts one task per "

@@ -4,12 +4,14 @@
     python -m tinystories.scaling ENTITY/PROJECT/SWEEP_ID                # a W&B sweep's finished runs
     python -m tinystories.scaling outputs/a outputs/b out=scaling/       # several sources; where results go
 
-Prints one row per run (parameters, tokens, training FLOPs, final validation loss), fits
-L(N) = E + A / N^alpha over non-embedding parameters N (Kaplan et al.'s convention) and, when the runs differ in
-data as well, L(N, D) = E + A / N^alpha + B / D^beta over tokens D (Hoffmann et al.), each with its R^2; writes
-`scaling.json`, `loss_vs_params.png`, `loss_vs_compute.png` (with the compute frontier: the runs no cheaper run
-beats) and, where runs scored the probe suite, `probes_vs_params.png` (accuracy per category against size: the
-emergence plot). Works from run directories or W&B, never from a live training process.
+Prints one row per run (parameters, tokens, training FLOPs, final validation loss; labelled by the overrides
+that differ between runs), fits L(N) = E + A / N^alpha over non-embedding parameters N (Kaplan et al.'s
+convention; only from 3 or more sizes trained on one token budget, with the loss falling towards E >= 0, and
+otherwise it says why not) and, when the runs differ in data as well, L(N, D) = E + A / N^alpha + B / D^beta over
+tokens D (Hoffmann et al.), each with its R^2. Writes `scaling.json`, `loss_vs_params.png`, `loss_vs_compute.png`
+(with the compute frontier: the runs no cheaper run beats) and, where runs scored the probe suite,
+`probes_vs_params.png` (accuracy per category against size: the emergence plot), fitted or not. Works from run
+directories or W&B, never from a live training process.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from tinystories.atomic import atomic_path, write_json
 from tinystories.errors import ConfigError
 
 PROG = "python -m tinystories.scaling"
+LABEL_WIDTH = 48
+MIN_SIZES = 3  # a curve of three numbers (E, A, alpha) fitted to fewer points cannot be checked
+SAME_BUDGET = 1.5  # L(N) compares sizes at one token budget: the largest over the smallest, at most
 
 
 @dataclass
@@ -101,13 +106,18 @@ def load_runs(sources: list[str]) -> list[Run]:
             raise ConfigError(f"{source} is neither a directory of runs nor a W&B sweep path (entity/project/id)")
     if not runs:
         raise ConfigError(f"no finished runs in {', '.join(sources)} (a finished run dir holds summary.json)")
-    # Label each run by the overrides that differ between runs (its sweep parameters).
+    # Label each run by the overrides that differ between runs (its sweep parameters), short enough for a table.
     keys = {k for r in runs for k in r.overrides}
     varying = sorted(k for k in keys if len({r.overrides.get(k) for r in runs}) > 1)
     for r in runs:
         if varying:
-            r.name = f"{r.name} " + ",".join(f"{k}={r.overrides.get(k, '-')}" for k in varying)
+            label = ",".join(f"{k.rsplit('.', 1)[-1]}={r.overrides.get(k, '-')}" for k in varying)
+            r.name = short(f"{r.name} {label}")
     return runs
+
+
+def short(label: str, width: int = LABEL_WIDTH) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
 
 
 def _r2(predicted: np.ndarray, observed: np.ndarray) -> float:
@@ -115,31 +125,38 @@ def _r2(predicted: np.ndarray, observed: np.ndarray) -> float:
     return 1.0 - float(((predicted - observed) ** 2).sum()) / total if total > 0 else 1.0
 
 
-def fit_loss_vs_params(n: np.ndarray, loss: np.ndarray) -> dict:
+def not_fitted(reason: str, points: int) -> dict:
+    return {"fitted": False, "reason": reason, "points": points}
+
+
+def fit_loss_vs_params(n: np.ndarray, loss: np.ndarray, tokens: np.ndarray | None = None) -> dict:
     """L(N) = E + A / N^alpha by least squares: for each alpha on a fine grid, E and A are linear, so the best
-    (E, A) is exact; the alpha with the smallest error wins. With fewer than three sizes E is held at 0."""
-    if len(set(n.tolist())) < 2:
-        raise ConfigError("fitting L(N) needs runs of at least two sizes")
-    if len(set(n.tolist())) < 3:
-        slope, intercept = np.polyfit(np.log(n), np.log(loss), 1)
-        e, a, alpha = 0.0, float(np.exp(intercept)), float(-slope)
-        note = "fewer than 3 sizes: E held at 0"
-    else:
-        best = None
-        for alpha in np.linspace(0.005, 2.0, 400):
-            x = np.stack([np.ones_like(n), n**-alpha], axis=1)
-            (e, a), *_ = np.linalg.lstsq(x, loss, rcond=None)
-            if a <= 0:
-                continue
-            sse = float(((x @ np.array([e, a]) - loss) ** 2).sum())
-            if best is None or sse < best[0]:
-                best = (sse, float(e), float(a), float(alpha))
-        if best is None:
-            raise ConfigError("loss does not fall with size in these runs: no L(N) = E + A / N^alpha fits")
-        _, e, a, alpha = best
-        note = ""
+    (E, A) is exact; the alpha with the smallest error wins. Refused ({"fitted": False, "reason": ...}) where it
+    could not be trusted: fewer than 3 sizes, token budgets that differ between the runs (then the loss falls
+    with data as much as with size), or no fit with a falling loss and a non-negative irreducible loss E."""
+    sizes = len(set(n.tolist()))
+    if sizes < MIN_SIZES:
+        return not_fitted(f"{sizes} model size(s): L(N) needs at least {MIN_SIZES} sizes", len(n))
+    if tokens is not None and tokens.min() > 0 and tokens.max() / tokens.min() > SAME_BUDGET:
+        return not_fitted(
+            f"the token budgets differ {tokens.max() / tokens.min():.1f}x between runs: L(N) compares sizes "
+            f"trained on the same tokens (select runs of one budget, or read the L(N, D) fit)",
+            len(n),
+        )
+    best = None
+    for alpha in np.linspace(0.005, 2.0, 400):
+        x = np.stack([np.ones_like(n), n**-alpha], axis=1)
+        (e, a), *_ = np.linalg.lstsq(x, loss, rcond=None)
+        if a <= 0 or e < 0:
+            continue  # loss rising with size, or below zero at infinite size: not a law of physical runs
+        sse = float(((x @ np.array([e, a]) - loss) ** 2).sum())
+        if best is None or sse < best[0]:
+            best = (sse, float(e), float(a), float(alpha))
+    if best is None:
+        return not_fitted("no curve with the loss falling towards a non-negative E fits these runs", len(n))
+    _, e, a, alpha = best
     predicted = e + a * n**-alpha
-    return {"E": e, "A": a, "alpha": alpha, "r2": _r2(predicted, loss), "points": len(n), "note": note}
+    return {"fitted": True, "E": e, "A": a, "alpha": alpha, "r2": _r2(predicted, loss), "points": len(n)}
 
 
 def fit_loss_vs_params_and_data(n: np.ndarray, d: np.ndarray, loss: np.ndarray) -> dict | None:
@@ -153,7 +170,7 @@ def fit_loss_vs_params_and_data(n: np.ndarray, d: np.ndarray, loss: np.ndarray) 
         for beta in grid:
             x = np.stack([np.ones_like(n), n**-alpha, d**-beta], axis=1)
             coef, *_ = np.linalg.lstsq(x, loss, rcond=None)
-            if coef[1] <= 0 or coef[2] <= 0:
+            if coef[0] < 0 or coef[1] <= 0 or coef[2] <= 0:
                 continue
             sse = float(((x @ coef - loss) ** 2).sum())
             if best is None or sse < best[0]:
@@ -161,6 +178,8 @@ def fit_loss_vs_params_and_data(n: np.ndarray, d: np.ndarray, loss: np.ndarray) 
     if best is None:
         return None
     _, (e, a, b), alpha, beta = best
+    if e < 0:
+        return None  # a negative irreducible loss: not a law of physical runs
     predicted = e + a * n**-alpha + b * d**-beta
     return {"E": e, "A": a, "alpha": alpha, "B": b, "beta": beta, "r2": _r2(predicted, loss), "points": len(n)}
 
@@ -196,10 +215,14 @@ def plot(runs: list[Run], fit: dict, out: Path) -> list[Path]:
 
     fig, ax = plt.subplots(figsize=(6, 4.5))
     ax.scatter(n, loss, zorder=3, label="runs")
-    grid = np.geomspace(n.min() / 1.5, n.max() * 1.5, 200)
-    label = f"L = {fit['E']:.3f} + {fit['A']:.3g} / N^{fit['alpha']:.3f}  (R² {fit['r2']:.3f})"
-    ax.plot(grid, fit["E"] + fit["A"] * grid ** -fit["alpha"], color="C1", label=label)
-    ax.set(xlabel="non-embedding parameters N", ylabel="validation loss", title="Loss against size")
+    if fit["fitted"]:
+        grid = np.geomspace(n.min() / 1.5, n.max() * 1.5, 200)
+        label = f"L = {fit['E']:.3f} + {fit['A']:.3g} / N^{fit['alpha']:.3f}  (R² {fit['r2']:.3f})"
+        ax.plot(grid, fit["E"] + fit["A"] * grid ** -fit["alpha"], color="C1", label=label)
+    else:
+        ax.set_title(f"no fit: {fit['reason']}", fontsize=7, loc="left", wrap=True)
+    ax.set(xlabel="non-embedding parameters N", ylabel="validation loss")
+    fig.suptitle("Loss against size")
     save(fig, ax, "loss_vs_params.png")
 
     categories = sorted({c for r in runs for c in r.probes})
@@ -239,7 +262,7 @@ def analyse(sources: list[str], out: Path) -> dict:
     n = np.array([r.non_embedding for r in runs], dtype=float)
     d = np.array([r.tokens for r in runs], dtype=float)
     loss = np.array([r.val_loss for r in runs])
-    fit = fit_loss_vs_params(n, loss)
+    fit = fit_loss_vs_params(n, loss, d)
     fit_nd = fit_loss_vs_params_and_data(n, d, loss)
     out.mkdir(parents=True, exist_ok=True)
     plots = plot(runs, fit, out)
@@ -253,11 +276,13 @@ def analyse(sources: list[str], out: Path) -> dict:
     write_json(out / "scaling.json", result)
 
     print(table(runs))
-    note = f" ({fit['note']})" if fit["note"] else ""
-    print(
-        f"\nL(N) = {fit['E']:.4f} + {fit['A']:.4g} / N^{fit['alpha']:.4f}   R^2 {fit['r2']:.4f} "
-        f"over {fit['points']} runs{note}"
-    )
+    if fit["fitted"]:
+        print(
+            f"\nL(N) = {fit['E']:.4f} + {fit['A']:.4g} / N^{fit['alpha']:.4f}   R^2 {fit['r2']:.4f} "
+            f"over {fit['points']} runs"
+        )
+    else:
+        print(f"\nL(N) not fitted: {fit['reason']}")
     if fit_nd:
         print(
             f"L(N, D) = {fit_nd['E']:.4f} + {fit_nd['A']:.4g} / N^{fit_nd['alpha']:.3f} + "

@@ -6,6 +6,7 @@ drive the same wiring a user's run does.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from tinystories.atomic import write_text
 from tinystories.batch_plan import plan_batches
 from tinystories.callbacks import BatchPlanner
 from tinystories.checkpoints import AtomicCheckpointIO
-from tinystories.cluster import check_process_launch, cluster_plugins
+from tinystories.cluster import RUN_NAME_VAR, check_process_launch, cluster_plugins, spawns_processes
 from tinystories.config_types import check_config_types, parameter_hints
 from tinystories.data.datamodule import StoryDataModule
 from tinystories.errors import ConfigError, StoppedBySignal
@@ -112,6 +113,8 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     )
     check_process_launch(trainer)
     check_batch_plan(cfg, trainer.world_size)
+    if spawns_processes(trainer):
+        os.environ[RUN_NAME_VAR] = cfg.run_name  # the ranks Lightning starts take rank 0's run dir
     return TrainingRun(cfg, run_dir, datamodule, module, trainer, ckpt_path, loggers)
 
 
@@ -152,7 +155,10 @@ def run(r: TrainingRun) -> float:
         if hasattr(logger, "resume_at"):  # a history on disk to continue (CSVHistoryLogger)
             logger.resume_at(start_step)
         logger.log_hyperparams(OmegaConf.to_container(r.cfg, resolve=True))
-    r.trainer.fit(r.module, datamodule=r.datamodule, ckpt_path=r.ckpt_path)
+    try:
+        r.trainer.fit(r.module, datamodule=r.datamodule, ckpt_path=r.ckpt_path)
+    finally:
+        os.environ.pop(RUN_NAME_VAR, None)  # the ranks have started; a later run in this process names its own
     for stop in (c for c in r.trainer.callbacks if isinstance(c, Preemption) and c.stopped):
         if stop.exit_code is not None:
             raise StoppedBySignal(stop.exit_code)
