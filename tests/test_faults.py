@@ -125,22 +125,20 @@ def metric_rows(run_dir: Path) -> list[dict]:
 
 
 def test_a_killed_and_resumed_run_leaves_the_history_of_an_uninterrupted_one(tmp_path: Path, smoke_cache: Path) -> None:
-    settings = [*SMALL, "logger=csv", "trainer.max_steps=120", "val_every_steps=20", "trainer.log_every_n_steps=5"]
-    settings += ["callbacks.samples.sampling.max_new_tokens=8"]
+    settings = [*SMALL, "logger=csv", "trainer.max_steps=80", "val_every_steps=20", "trainer.log_every_n_steps=5"]
+    settings += ["~callbacks.samples", "~callbacks.probes"]
     straight = subprocess.run(train_cmd(tmp_path / "a", smoke_cache, *settings), capture_output=True, timeout=300)
     assert straight.returncode == 0, straight.stderr[-3000:]
 
     run_dir = tmp_path / "b"
-    proc = subprocess.Popen(
-        train_cmd(run_dir, smoke_cache, *settings), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    proc = subprocess.Popen(train_cmd(run_dir, smoke_cache, *settings), stdout=subprocess.DEVNULL)
     last = run_dir / "checkpoints" / "last.ckpt"
     while not (last.exists() and step_of(last) >= 20) and proc.poll() is None:
         time.sleep(0.02)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     killed_at = step_of(last)
-    assert 20 <= killed_at < 120, "the run ended before it could be killed"
+    assert 20 <= killed_at < 80, "the run ended before it could be killed"
     resumed = subprocess.run(train_cmd(run_dir, smoke_cache, *settings), capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert f"Restored all states from the checkpoint at {last}" in resumed.stdout + resumed.stderr
@@ -175,7 +173,6 @@ def test_each_user_error_is_one_line_and_exit_code_2(tmp_path: Path, smoke_cache
     shutil.copytree(trained_run, resumable)
     cases = {  # name: (overrides, what the line says, run dir, a limit on file sizes)
         "negative lr": (["module.lr=-1"], "module.lr=-1 cannot train", None, None),
-        "zero lr": (["module.lr=0"], "module.lr=0 cannot train", None, None),
         "wrong type": (["trainer.max_steps=abc"], "trainer.max_steps='abc' is not a valid value", None, None),
         "bad shape": (["model.n_head=5"], "d_model", None, None),
         "other shape on resume": (["model.n_layer=3"], "the checkpoint's model differs", resumable, None),
@@ -183,14 +180,14 @@ def test_each_user_error_is_one_line_and_exit_code_2(tmp_path: Path, smoke_cache
         "diverging": (["module.lr=1e4", "module.warmup_steps=0"], "the gradients are nan at step", None, None),
         "disk full": ([], "the disk is full or over quota", None, 64_000),
     }
-    procs = {}
+    procs, one_thread = {}, dict(os.environ, OMP_NUM_THREADS="1")  # seven processes side by side on few cores
     for name, (overrides, _, run_dir, limit) in cases.items():
         run_dir = run_dir or tmp_path / name.replace(" ", "-")
         cache = tmp_path / "empty-cache" if limit else smoke_cache
         cmd = train_cmd(run_dir, cache, *SMALL, "logger=csv", "trainer.max_steps=40", "val_every_steps=20", *overrides)
         preexec = _fill_the_disk(limit) if limit else None
         procs[name] = subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec, env=os.environ.copy()
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec, env=one_thread
         )
     wrong = []
     for name, proc in procs.items():

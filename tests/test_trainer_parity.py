@@ -1,7 +1,7 @@
 """Training parity with an independent trainer: train.py's wiring (Lightning, our module, the batch plan) and a
 plain loop over the `transformers` model, written here from the documented recipe (AdamW with decay on matrices
-only, linear warmup then cosine to min_lr, clipping by the global norm, accumulation 2), from the same initial weights on
-the same batches, give the same losses step by step on CPU in fp32."""
+only, linear warmup then cosine to min_lr, clipping by the global norm, accumulation 2), from the same initial
+weights on the same batches, give the same losses step by step on CPU in fp32."""
 
 from __future__ import annotations
 
