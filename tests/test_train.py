@@ -45,6 +45,11 @@ def test_train_end_to_end(tmp_path: Path, smoke_cache: Path) -> None:
     for line in ("Run summary", "parameters", "tokens seen      204,800", "val loss", "tokens/s", str(run_dir)):
         assert line in proc.stdout
     assert "Sample stories at step 200" in proc.stdout
+    # A quiet console: no adverts, no hints that do not apply; the log, summary included, in train.log.
+    assert "Tip:" not in proc.stderr and "srun" not in proc.stderr and "LeafSpec" not in proc.stderr
+    log = (run_dir / "train.log").read_text()
+    for line in ("Batch: 1,024 tokens per step", "Model: llama", "Sample stories at step 200", "Run summary"):
+        assert line in log, line
 
 
 def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: Path) -> None:

@@ -14,6 +14,7 @@ from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.batch_plan import plan_batches
+from tinystories.console import to_log_file
 from tinystories.sampling import Sampling, continue_texts
 
 
@@ -214,6 +215,7 @@ class SampleStories(L.Callback):
         stories = self.stories(trainer, pl_module)
         text = "\n\n".join(f"--- {prompt!r}\n{story}" for prompt, story in stories)
         print(f"\nSample stories at step {step}:\n{text}\n", flush=True)
+        to_log_file(f"Sample stories at step {step}:\n{text}")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(f"## Step {step}\n\n" + "\n\n".join(f"**{p}**\n\n{s}" for p, s in stories) + "\n\n")

@@ -4,6 +4,7 @@ with code 2, so each message must say what is wrong and how to fix it."""
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import sys
 
@@ -68,4 +69,5 @@ def exit_for(error: BaseException) -> BaseException | None:
     if os.environ.get("SUBMITIT_EXECUTOR"):
         return JobError(f"error: {fixable}")
     print(f"error: {fixable}", file=sys.stderr)
+    logging.getLogger("tinystories.run").error(f"error: {fixable}")  # train.log, where one is kept
     return SystemExit(2)

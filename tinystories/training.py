@@ -23,6 +23,7 @@ from tinystories.callbacks import BatchPlanner
 from tinystories.checkpoints import AtomicCheckpointIO
 from tinystories.cluster import RUN_NAME_VAR, check_process_launch, cluster_plugins, spawns_processes
 from tinystories.config_types import check_config_types, parameter_hints
+from tinystories.console import quiet_console, to_log_file
 from tinystories.data.datamodule import StoryDataModule
 from tinystories.errors import ConfigError, StoppedBySignal
 from tinystories.hf import HFWeights
@@ -89,6 +90,7 @@ def save_config(cfg: DictConfig, run_dir: Path) -> None:
 
 def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     """The run's objects from its composed config; `callbacks` are added to the configured ones."""
+    quiet_console()
     check_preset_choices(hydra_choices())
     check_config_types(cfg, {"seed": int, **parameter_hints(BatchPlanner)})
     L.seed_everything(cfg.seed, workers=True)
@@ -168,5 +170,6 @@ def run(r: TrainingRun) -> float:
     summary = collect_summary(r.trainer, r.module, val_loss, r.run_dir)
     if r.trainer.is_global_zero:
         print(format_summary(**summary))
+        to_log_file(format_summary(**summary))
         write_summary(r.run_dir / "summary.json", summary)
     return val_loss
