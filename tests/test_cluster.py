@@ -319,3 +319,22 @@ def test_sbatch_template_is_valid_shell() -> None:
     assert subprocess.run(["bash", "-n", str(script)], capture_output=True).returncode == 0
     text = script.read_text()
     assert "#SBATCH --signal=USR1@" in text and "srun" in text and "trainer.num_nodes" in text
+
+
+SBATCH_JOBS = [("4", "trainer=ddp trainer.devices=4"), (None, "trainer=ddp_cpu trainer.devices=2")]
+
+
+@pytest.mark.parametrize(("gpus", "expected"), SBATCH_JOBS)
+def test_sbatch_template_runs_on_gpus_or_cpus(tmp_path: Path, gpus: str | None, expected: str) -> None:
+    """What the batch script asks srun to run, with an srun that only says it (as a GPU and a CPU job)."""
+    (tmp_path / "srun").write_text('#!/bin/sh\necho srun "$@"\n')
+    (tmp_path / "srun").chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLURM_")}
+    env.update(PATH=f"{tmp_path}{os.pathsep}{env['PATH']}", SLURM_JOB_ID="7", SLURM_JOB_NUM_NODES="1")
+    env.update(SLURM_NTASKS_PER_NODE="2", SLURM_SUBMIT_DIR=str(tmp_path))
+    if gpus:
+        env["SLURM_GPUS_ON_NODE"] = gpus
+    script = ROOT / "scripts" / "slurm" / "train.sbatch"
+    out = subprocess.run(["bash", str(script), "model=ts-1m"], capture_output=True, text=True, env=env).stdout
+    assert expected in out.replace("\n", " ") and "model=ts-1m" in out
+    assert ("x 4 GPUs" if gpus else "x 2 CPU processes") in out
