@@ -175,7 +175,7 @@ def test_each_user_error_is_one_line_and_exit_code_2(tmp_path: Path, smoke_cache
         "negative lr": (["module.lr=-1"], "module.lr=-1 cannot train", None, None),
         "wrong type": (["trainer.max_steps=abc"], "trainer.max_steps='abc' is not a valid value", None, None),
         "bad shape": (["model.n_head=5"], "d_model", None, None),
-        "other shape on resume": (["model.n_layer=3"], "the checkpoint's model differs", resumable, None),
+        "other shape on resume": (["model.n_layer=3"], "model.n_layer=3 (checkpoint: 2)", resumable, None),
         "unreadable checkpoint": ([f"ckpt_path={truncated}"], f"checkpoint {truncated} cannot be read", None, None),
         "diverging": (["module.lr=1e4", "module.warmup_steps=0"], "the gradients are nan at step", None, None),
         "disk full": ([], "the disk is full or over quota", None, 64_000),

@@ -85,7 +85,7 @@ def atomic_path(target: str | Path, *, folder: bool = False, replace: bool = Tru
 def remove_leftovers(folder: str | Path) -> list[Path]:
     """Removes the temporaries that a killed writer left in `folder` (a process killed mid-write cannot clean up
     after itself); for folders that one run owns, at its start. Returns what was removed."""
-    leftovers = [p for p in Path(folder).glob(".*.tmp*") if ".tmp" in p.name]
+    leftovers = list(Path(folder).glob(".*.tmp*"))
     for path in leftovers:
         _remove(path)
     return leftovers

@@ -13,7 +13,7 @@ from lightning.pytorch.loggers import WandbLogger
 from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
 
-from tinystories.batch_plan import plan_batches
+from tinystories.batch_plan import BatchPlan, plan_batches
 from tinystories.console import to_log_file
 from tinystories.sampling import Sampling, continue_texts
 
@@ -33,6 +33,7 @@ class BatchPlanner(L.Callback):
     ) -> None:
         self.global_batch_tokens, self.max_tokens = global_batch_tokens, max_tokens
         self.val_every_steps, self.tokens_per_param = val_every_steps, tokens_per_param
+        self._val_batches: int | float | None = None
 
     def setup(self, trainer: L.Trainer, pl_module: L.LightningModule, stage: str) -> None:
         self._share_validation(trainer)
@@ -40,16 +41,13 @@ class BatchPlanner(L.Callback):
             return
         dm = trainer.datamodule
         steered = trainer.fast_dev_run or trainer.overfit_batches  # Lightning's debug modes keep their interval
-        plan = plan_batches(
-            global_batch_tokens=self.global_batch_tokens,
+        plan = self.plan(
             micro_batch=dm.batch_size,
             seq_len=dm.seq_len,
             devices=trainer.world_size,
             max_steps=trainer.max_steps,  # as configured (trainer.max_steps, or fast_dev_run's)
-            max_tokens=self.max_tokens,
-            tokens_per_param=self.tokens_per_param,
             num_params=lambda: pl_module.planned_num_params(dm.vocab_size),
-            val_every_steps=None if steered else self.val_every_steps,
+            validate=not steered,
         )
         trainer.accumulate_grad_batches = plan.accumulation
         trainer.fit_loop.epoch_loop.max_steps = plan.max_steps
@@ -59,11 +57,29 @@ class BatchPlanner(L.Callback):
         dm.plan = pl_module.plan = plan
         rank_zero_info(plan.describe())
 
+    def plan(
+        self, *, micro_batch: int, seq_len: int, devices: int, max_steps: int, num_params, validate: bool = True
+    ) -> BatchPlan:
+        """The plan for these settings; `build` also calls it before Lightning starts the other ranks, so that a
+        plan that cannot work is one error in one process (with a stand-in parameter count: the real one needs
+        the tokenizer)."""
+        return plan_batches(
+            global_batch_tokens=self.global_batch_tokens,
+            micro_batch=micro_batch,
+            seq_len=seq_len,
+            devices=devices,
+            max_steps=max_steps,
+            max_tokens=self.max_tokens,
+            tokens_per_param=self.tokens_per_param,
+            num_params=num_params,
+            val_every_steps=self.val_every_steps if validate else None,
+        )
+
     def _share_validation(self, trainer: L.Trainer) -> None:
         """An int trainer.limit_val_batches counts batches over all ranks, so that a validation reads the same
         sequences on 1 device or 8 (Lightning applies it per rank)."""
-        if not hasattr(self, "_val_batches"):
-            self._val_batches = trainer.limit_val_batches
+        if self._val_batches is None:
+            self._val_batches = trainer.limit_val_batches  # as configured, before it is divided
         if isinstance(self._val_batches, int) and self._val_batches > 0:
             trainer.limit_val_batches = math.ceil(self._val_batches / trainer.world_size)
 

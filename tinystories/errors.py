@@ -69,5 +69,6 @@ def exit_for(error: BaseException) -> BaseException | None:
     if os.environ.get("SUBMITIT_EXECUTOR"):
         return JobError(f"error: {fixable}")
     print(f"error: {fixable}", file=sys.stderr)
-    logging.getLogger("tinystories.run").error(f"error: {fixable}")  # train.log, where one is kept
+    if (run_log := logging.getLogger("tinystories.run")).handlers:  # train.log, where one is kept
+        run_log.error(f"error: {fixable}")
     return SystemExit(2)

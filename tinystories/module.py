@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import lightning as L
 import torch
 import torch.nn.functional as F
+from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError, NonFiniteLoss
@@ -200,7 +201,7 @@ class LanguageModel(L.LightningModule):
             norm = torch.nn.utils.clip_grad_norm_(self.parameters(), max_norm)  # skips parameters without grads
         # The norm is the same on every rank (gradients are averaged, FSDP's norm is global), so all ranks take
         # the same branch. One host sync per optimizer step, after the backward pass: the price of never
-        # applying a NaN update (measured in bench/side_by_side.py with the rest of the step).
+        # applying a NaN update (not yet measured on a GPU: bench/side_by_side.py device=cuda).
         if not torch.isfinite(norm) and not self._loss_scaled():
             self._nonfinite_step(norm, optimizer)
         elif self.is_log_step(before_step=True):
@@ -270,21 +271,29 @@ class LanguageModel(L.LightningModule):
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
         return {"optimizer": optimizer, "lr_scheduler": {"scheduler": scheduler, "interval": "step"}}
 
+    def _check_weights_fit(self, checkpoint: dict) -> None:
+        """Refuses a checkpoint whose weights do not have this model's names and shapes, naming the config
+        keys that differ (the run's config.yaml holds the original ones)."""
+        mine = self.state_dict()
+        saved = checkpoint.get("state_dict", {})
+        names = mine.keys() | saved.keys()
+        wrong = [k for k in names if k not in mine or k not in saved or mine[k].shape != saved[k].shape]
+        if not wrong:
+            return
+        config = dict(checkpoint.get("hyper_parameters", {}).get("model", {}))
+        differ = {k: (v, getattr(self.model.cfg, k)) for k, v in config.items() if getattr(self.model.cfg, k, v) != v}
+        keys = ", ".join(f"model.{k}={ours} (checkpoint: {theirs})" for k, (theirs, ours) in differ.items())
+        raise ConfigError(
+            f"the checkpoint's weights do not fit the configured model ({len(wrong)} tensors differ, e.g. "
+            f"{sorted(wrong)[0]}{'; ' + keys if keys else ''}): resume with the model of the original run (its "
+            f"run dir's config.yaml), or start a new run (another run_name, or ckpt_path=null)"
+        )
+
     # --- checkpoints ------------------------------------------------------------------------------------------
     def on_save_checkpoint(self, checkpoint: dict) -> None:
         checkpoint["tokens_seen"] = self.tokens_seen
 
     def on_load_checkpoint(self, checkpoint: dict) -> None:
-        if self.model is not None:  # before Lightning loads the weights: a shape mismatch is one line, not 40
-            shape = {k: v for k, v in dict(checkpoint.get("hyper_parameters", {}).get("model", {})).items()}
-            theirs = {k: v for k, v in shape.items() if k != "init_from" and getattr(self.model.cfg, k, v) != v}
-            if theirs:
-                ours = {k: getattr(self.model.cfg, k) for k in theirs}
-                raise ConfigError(
-                    f"the checkpoint's model differs from the configured one ({theirs} in the checkpoint, {ours} "
-                    f"configured): resume with the model of the original run (its run dir's config.yaml), or "
-                    f"start a new run (another run_name, or ckpt_path=null)"
-                )
         theirs = checkpoint.get("hyper_parameters", {}).get("vocab_size")
         ours = self.model.cfg.vocab_size if self.model is not None else None
         if theirs is not None and ours is not None and theirs != ours:
@@ -293,4 +302,8 @@ class LanguageModel(L.LightningModule):
                 f"Resume with the tokenizer of the original run (saved in its run dir: "
                 f"tokenizer=file tokenizer.name_or_path=RUN_DIR/tokenizer/tokenizer.json)"
             )
+        # Before Lightning loads the weights: a mismatch is one line, not 40. Not under FSDP, whose wrapped
+        # module shows flat shards rather than the weights a checkpoint holds.
+        if self.model is not None and not isinstance(getattr(self._trainer, "strategy", None), FSDPStrategy):
+            self._check_weights_fit(checkpoint)
         self.tokens_seen = checkpoint.get("tokens_seen", 0)

@@ -53,8 +53,3 @@ def resolve_ckpt_path(ckpt_path: str | None, checkpoint_dir: str | Path) -> str 
         )
     read_checkpoint(ckpt_path)
     return ckpt_path
-
-
-def wandb_run_id(ckpt_path: str | None) -> str | None:
-    """The W&B run id saved in a checkpoint."""
-    return read_checkpoint(ckpt_path).get("wandb_run_id") if ckpt_path else None

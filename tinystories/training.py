@@ -18,7 +18,6 @@ from lightning.pytorch.utilities import rank_zero_only
 from omegaconf import DictConfig, OmegaConf, open_dict
 
 from tinystories.atomic import write_text
-from tinystories.batch_plan import plan_batches
 from tinystories.callbacks import BatchPlanner
 from tinystories.checkpoints import AtomicCheckpointIO
 from tinystories.cluster import RUN_NAME_VAR, check_process_launch, cluster_plugins, spawns_processes
@@ -29,7 +28,7 @@ from tinystories.errors import ConfigError, StoppedBySignal
 from tinystories.hf import HFWeights
 from tinystories.module import LanguageModel
 from tinystories.preemption import Preemption
-from tinystories.resume import read_checkpoint, resolve_ckpt_path, wandb_run_id
+from tinystories.resume import read_checkpoint, resolve_ckpt_path
 from tinystories.summary import collect_summary, format_summary, write_summary
 
 CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
@@ -64,6 +63,7 @@ class TrainingRun:
     module: LanguageModel
     trainer: L.Trainer
     ckpt_path: str | None  # the checkpoint to resume from, or None for a fresh start
+    start_step: int  # the optimizer step the fit starts at: the checkpoint's, or 0
     loggers: list = field(default_factory=list)
 
 
@@ -96,9 +96,10 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.paths.output_dir)
     ckpt_path = resolve_ckpt_path(cfg.ckpt_path, run_dir / "checkpoints")
+    resumed = read_checkpoint(ckpt_path) if ckpt_path else {}  # memory-mapped: no tensor is read
     if "wandb" in (cfg.get("logger") or {}) and ckpt_path and not cfg.logger.wandb.id:
         with open_dict(cfg):
-            cfg.logger.wandb.id = wandb_run_id(ckpt_path)  # a resumed run continues its W&B run
+            cfg.logger.wandb.id = resumed.get("wandb_run_id")  # a resumed run continues its W&B run
 
     datamodule = instantiate(cfg.data)
     init_from = cfg.model.get("init_from")
@@ -114,27 +115,16 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
         plugins=[*cluster_plugins(), AtomicCheckpointIO()],
     )
     check_process_launch(trainer)
-    check_batch_plan(cfg, trainer.world_size)
-    if spawns_processes(trainer):
-        os.environ[RUN_NAME_VAR] = cfg.run_name  # the ranks Lightning starts take rank 0's run dir
-    return TrainingRun(cfg, run_dir, datamodule, module, trainer, ckpt_path, loggers)
-
-
-def check_batch_plan(cfg: DictConfig, devices: int) -> None:
-    """The batch plan's own checks, made before Lightning starts the other ranks: a plan that cannot work is one
-    error in one process, not one per rank after they all started. (The plan itself is made in `setup`, where the
-    parameter count that `tokens_per_param` needs is known.)"""
-    plan_batches(
-        global_batch_tokens=cfg.global_batch_tokens,
+    planner.plan(  # its errors now, before Lightning starts the other ranks
         micro_batch=cfg.data.batch_size,
         seq_len=cfg.data.seq_len,
-        devices=devices,
-        max_steps=cfg.trainer.max_steps,
-        max_tokens=cfg.max_tokens,
-        tokens_per_param=cfg.tokens_per_param,
+        devices=trainer.world_size,
+        max_steps=trainer.max_steps,
         num_params=lambda: 1,
-        val_every_steps=cfg.val_every_steps,
     )
+    if spawns_processes(trainer):
+        os.environ[RUN_NAME_VAR] = cfg.run_name  # the ranks Lightning starts take rank 0's run dir
+    return TrainingRun(cfg, run_dir, datamodule, module, trainer, ckpt_path, resumed.get("global_step", 0), loggers)
 
 
 def final_val_loss(r: TrainingRun) -> float:
@@ -152,10 +142,9 @@ def run(r: TrainingRun) -> float:
     when the run stopped for a preemption (its checkpoint is saved and its job requeued). A stop request (TERM,
     INT) raises StoppedBySignal once its checkpoint is saved."""
     save_config(r.cfg, r.run_dir)
-    start_step = read_checkpoint(r.ckpt_path)["global_step"] if r.ckpt_path else 0
     for logger in r.loggers:
         if hasattr(logger, "resume_at"):  # a history on disk to continue (CSVHistoryLogger)
-            logger.resume_at(start_step)
+            logger.resume_at(r.start_step)
         logger.log_hyperparams(OmegaConf.to_container(r.cfg, resolve=True))
     try:
         r.trainer.fit(r.module, datamodule=r.datamodule, ckpt_path=r.ckpt_path)
@@ -169,7 +158,8 @@ def run(r: TrainingRun) -> float:
 
     summary = collect_summary(r.trainer, r.module, val_loss, r.run_dir)
     if r.trainer.is_global_zero:
-        print(format_summary(**summary))
-        to_log_file(format_summary(**summary))
+        text = format_summary(**summary)
+        print(text)
+        to_log_file(text)
         write_summary(r.run_dir / "summary.json", summary)
     return val_loss
