@@ -1,4 +1,5 @@
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -140,6 +141,41 @@ def test_tokens_are_stories_joined_by_end_of_text(tmp_path: Path) -> None:
     first = tokens[: int(np.argmax(tokens == dm.tokenizer.eot_id))]
     assert dm.tokenizer.decode(first.tolist()) == next(dm.stories("train"))
     assert dm.val_bytes_per_token > 1.2  # BPE tokens cover more than a byte each
+
+
+def test_a_damaged_token_cache_entry_is_named_and_rebuilt(tmp_path: Path, capsys) -> None:
+    from tinystories.data.cache import load_token_cache
+
+    source = BuiltinSource(n_train=100, n_val=10)
+    datamodule(tmp_path, source).setup()
+    (entry,) = (tmp_path / "cache" / "tokens").iterdir()
+    meta = json.loads((entry / "meta.json").read_text())
+    whole = (entry / "train.bin").read_bytes()
+    assert meta["train"]["nbytes"] == len(whole) == 2 * meta["train"]["tokens"]
+
+    (entry / "train.bin").write_bytes(whole[: len(whole) // 2])  # a copy cut short, a disk that filled
+    with pytest.raises(DataError, match=f"entry {entry} is damaged: train.bin has {len(whole) // 2} bytes"):
+        load_token_cache(entry)
+    rebuilt = datamodule(tmp_path, source)
+    rebuilt.setup()
+    assert f"warning: the token cache entry {entry} is damaged" in capsys.readouterr().out
+    assert (entry / "train.bin").read_bytes() == whole
+    assert not [p for p in (tmp_path / "cache").rglob(".*")]
+
+
+def test_a_short_write_while_building_the_cache_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    from tinystories.data import cache
+
+    join = cache._join
+
+    def join_losing_the_tail(target: Path, pieces: list[Path]) -> None:  # what a full disk did, without an error
+        join(target, pieces)
+        os.truncate(target, target.stat().st_size - 6)
+
+    monkeypatch.setattr(cache, "_join", join_losing_the_tail)
+    with pytest.raises(DataError, match="writing the token cache came up short: train.bin has .* Is the disk full"):
+        datamodule(tmp_path, BuiltinSource(n_train=50, n_val=10)).setup()
+    assert not list((tmp_path / "cache" / "tokens").iterdir())
 
 
 # --- bad input -----------------------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 A cache entry is a folder named by a hash of everything its contents depend on (source, tokenizer, settings). It
 is written under a temporary name and renamed into place, so a crash never leaves a half-written entry that a
-later run would trust.
+later run would trust. Its meta.json records each array's size in bytes; the build checks the arrays it wrote
+against it (a write that came up short is an error, not a smaller corpus), and every use checks them again, so an
+entry damaged later (a full disk, a copy cut short) is named and rebuilt rather than trained on.
 
 The build uses every core: the source is cut into parts (stretches of a file, ranges of generated stories), and
 worker processes each read, repair and encode parts in one pass that routes every story to its split, writing one
@@ -115,12 +117,14 @@ def build_token_cache(
     splits: tuple[str, ...] = SPLITS,
     repair: bool = True,
     workers: int | None = None,
+    replace: bool = False,
 ) -> None:
     """Tokenize every split of the corpus that `parts` make up into `directory`/{split}.bin with `meta.json`,
     atomically, with `workers` processes (default: every core; 1: in this process). Another process that
-    finished the same entry first keeps its copy: entries are named by everything their content depends on."""
+    finished the same entry first keeps its copy: entries are named by everything their content depends on.
+    `replace` puts the new entry in place of an existing one (a damaged entry being rebuilt)."""
     workers = max(1, min(workers or default_workers(), len(parts)))
-    with atomic_path(directory, folder=True, replace=False) as tmp:
+    with atomic_path(directory, folder=True, replace=replace) as tmp:
         outs = [tmp / f"part-{i}" for i in range(len(parts))]
         with tqdm(desc="tokenizing", total=len(parts), unit=" parts", mininterval=2.0) as bar:
             if workers == 1:
@@ -131,25 +135,75 @@ def build_token_cache(
             else:
                 counts = _encode_in_workers(parts, tokenizer, repair, outs, splits, workers, bar)
         meta = {}
+        dtype = token_dtype(tokenizer.vocab_size)
         for split in splits:
-            with open(tmp / f"{split}.bin", "wb") as joined:
-                for out in outs:
-                    with open(f"{out}.{split}.bin", "rb") as piece:
-                        shutil.copyfileobj(piece, joined, 16 << 20)
-                    os.remove(f"{out}.{split}.bin")
             meta[split] = {key: sum(c[split][key] for c in counts) for key in ("tokens", "bytes", "stories")}
-            meta[split]["dtype"] = token_dtype(tokenizer.vocab_size).name
             if meta[split]["stories"] == 0:
                 raise DataError(
                     f"the {split} split of {describe} is empty: no stories found. Check the data path and, for "
                     f".txt files, that stories are separated by <|endoftext|> lines"
                 )
+            meta[split].update(dtype=dtype.name, nbytes=meta[split]["tokens"] * dtype.itemsize)
+            _join(tmp / f"{split}.bin", [Path(f"{out}.{split}.bin") for out in outs])
         meta["vocab_size"] = tokenizer.vocab_size
+        problem = _size_problem(tmp, meta)
+        if problem:
+            raise DataError(
+                f"writing the token cache came up short: {problem}. Is the disk full? Free space, or point "
+                f"paths.cache_dir at a disk that has it, and run again"
+            )
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
 
 
+def _join(target: Path, pieces: list[Path]) -> None:
+    """Concatenates `pieces` into `target` in order, deleting each as it goes, and flushes `target` to disk."""
+    with open(target, "wb") as joined:
+        for piece in pieces:
+            with open(piece, "rb") as f:
+                shutil.copyfileobj(f, joined, 16 << 20)
+            os.remove(piece)
+        joined.flush()
+        os.fsync(joined.fileno())
+
+
+def _splits_of(meta: dict) -> list[str]:
+    return [s for s in meta if s != "vocab_size"]
+
+
+def _size_problem(directory: Path, meta: dict) -> str | None:
+    """What is wrong with the arrays' sizes against those `meta` records (entries from before sizes were
+    recorded: their token count times the item size), or None."""
+    for split in _splits_of(meta):
+        path = directory / f"{split}.bin"
+        expected = meta[split].get("nbytes", meta[split]["tokens"] * np.dtype(meta[split]["dtype"]).itemsize)
+        found = path.stat().st_size if path.exists() else None
+        if found != expected:
+            has = "is missing" if found is None else f"has {found} bytes"
+            return f"{path.name} {has}, meta.json records {expected}"
+    return None
+
+
+def _checked_meta(directory: Path) -> tuple[dict | None, str | None]:
+    """The entry's meta.json and what is wrong with the entry (None when nothing is)."""
+    try:
+        meta = json.loads((directory / "meta.json").read_text())
+        return meta, _size_problem(directory, meta)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        return None, f"meta.json cannot be read ({error})"
+
+
+def token_cache_problem(directory: Path) -> str | None:
+    """Why the finished entry at `directory` cannot be trusted (an unreadable meta.json, an array of another size
+    than recorded), or None when it can. Costs a stat per split."""
+    return _checked_meta(directory)[1]
+
+
 def load_token_cache(directory: Path) -> tuple[dict[str, np.ndarray], dict]:
-    meta = json.loads((directory / "meta.json").read_text())
-    splits = [s for s in meta if s != "vocab_size"]
-    tokens = {s: np.memmap(directory / f"{s}.bin", dtype=meta[s]["dtype"], mode="r") for s in splits}
+    """Memory-maps a checked entry's arrays; a damaged entry is a DataError naming it."""
+    meta, problem = _checked_meta(directory)
+    if problem:
+        raise DataError(
+            f"the token cache entry {directory} is damaged: {problem}. Delete that folder and run again to rebuild it"
+        )
+    tokens = {s: np.memmap(directory / f"{s}.bin", dtype=meta[s]["dtype"], mode="r") for s in _splits_of(meta)}
     return tokens, meta

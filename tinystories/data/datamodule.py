@@ -18,7 +18,13 @@ from torch.utils.data import DataLoader
 
 from tinystories.atomic import atomic_path
 from tinystories.batch_plan import BatchPlan
-from tinystories.data.cache import build_token_cache, cache_key, default_workers, load_token_cache
+from tinystories.data.cache import (
+    build_token_cache,
+    cache_key,
+    default_workers,
+    load_token_cache,
+    token_cache_problem,
+)
 from tinystories.data.curriculum import Curriculum, CurriculumBatches, CurriculumWindows, story_table
 from tinystories.data.repair import repair_mojibake
 from tinystories.data.sources import SPLITS, BuiltinSource
@@ -109,12 +115,22 @@ class StoryDataModule(L.LightningDataModule):
             self.tokenizer_spec.build(lambda: self.stories("train")).save(tok_dir, replace=False)
         tokenizer = TextTokenizer.load(tok_dir)
         tokens_dir = self._tokens_dir(tokenizer)
-        if not (tokens_dir / "meta.json").exists():
+        damaged = tokens_dir.exists() and token_cache_problem(tokens_dir)
+        if damaged:
+            print(f"warning: the token cache entry {tokens_dir} is damaged ({damaged}); building it again", flush=True)
+        if damaged or not tokens_dir.exists():
             print(f"Tokenizing {self.source.describe()} -> {tokens_dir}")
             workers = self.num_proc or default_workers()
             parts = self.source.parts(self._splits(), 4 * workers)  # several per worker: they end at once
             build_token_cache(
-                tokens_dir, tokenizer, parts, self.source.describe(), self._splits(), self.repair_encoding, workers
+                tokens_dir,
+                tokenizer,
+                parts,
+                self.source.describe(),
+                self._splits(),
+                self.repair_encoding,
+                workers,
+                replace=bool(damaged),
             )
 
     def setup(self, stage: str | None = None) -> None:
