@@ -11,7 +11,7 @@ import pytest
 
 from conftest import ROOT, SMOKE
 
-COMMANDS = ["evaluate", "export", "generate", "scaling", "sweep", "synth"]
+COMMANDS = ["evaluate", "export", "generate", "scaling", "sweep", "synth", "wandb_join"]
 
 
 def command(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -37,6 +37,14 @@ def test_every_module_cli_prints_usage_and_refuses_in_one_line(name: str) -> Non
             continue  # the sweep runner passes unknown keys on to train.py
         assert proc.returncode == 2, (bad, proc.stderr)
         assert proc.stderr.startswith("error: ") and message in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_joining_a_run_without_offline_wandb_runs_is_one_line(tmp_path: Path) -> None:
+    proc = command("-m", "tinystories.wandb_join", str(tmp_path))
+    assert (
+        proc.returncode == 2
+        and proc.stderr == f"error: no offline W&B runs under {tmp_path / 'wandb'}: name the run dir a run logged to\n"
+    )
 
 
 def test_a_value_of_the_wrong_type_names_its_key() -> None:

@@ -19,7 +19,7 @@ from conftest import ROOT, SMOKE
 from test_train import train_losses, val_losses
 from tinystories.cluster import run_name, slurm_tasks
 from tinystories.errors import ConfigError
-from wandb_records import run_ids
+from tinystories.wandb_files import run_ids
 
 SMALL_CORPUS = ("data.n_train=2000", "data.n_val=200")
 SMALL = (*SMOKE, *SMALL_CORPUS)

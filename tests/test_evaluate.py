@@ -17,7 +17,7 @@ import pytest
 from conftest import JSONHandler, make_checkpoint
 from tinystories.eval.grading import grade_completions, parse_grade
 from tinystories.llm import ChatClient
-from wandb_records import history, summary
+from tinystories.wandb_files import history, summary
 
 GOOD = 'Fine work.\n{"grammar": 8, "creativity": 6, "consistency": 7, "plot": 5, "age_group": "B: 4-5"}'
 

@@ -24,6 +24,7 @@ from tinystories.batch_plan import plan_batches
 from tinystories.errors import ConfigError
 from tinystories.resume import resolve_ckpt_path
 from tinystories.training import build, run
+from tinystories.wandb_files import config, history, run_ids
 
 SMALL = (*SMOKE, "data.n_train=2000", "data.n_val=200")
 
@@ -124,8 +125,16 @@ def metric_rows(run_dir: Path) -> list[dict]:
         return [{k: v for k, v in row.items() if k != "perf/tokens_per_s"} for row in csv.DictReader(f)]
 
 
+def wandb_rows(wandb_file: Path) -> list[dict]:
+    """A W&B run's history without W&B's own counters and clocks and the wall-clock rate."""
+    return [
+        {k: v for k, v in r.items() if not k.startswith("_") and k != "perf/tokens_per_s"} for r in history(wandb_file)
+    ]
+
+
 def test_a_killed_and_resumed_run_leaves_the_history_of_an_uninterrupted_one(tmp_path: Path, smoke_cache: Path) -> None:
-    settings = [*SMALL, "logger=csv", "trainer.max_steps=80", "val_every_steps=20", "trainer.log_every_n_steps=5"]
+    settings = [*SMALL, "logger=[csv,wandb]", "trainer.max_steps=80", "val_every_steps=20"]
+    settings += ["trainer.log_every_n_steps=5"]
     settings += ["~callbacks.samples", "~callbacks.probes"]
     straight = subprocess.run(train_cmd(tmp_path / "a", smoke_cache, *settings), capture_output=True, timeout=300)
     assert straight.returncode == 0, straight.stderr[-3000:]
@@ -143,10 +152,30 @@ def test_a_killed_and_resumed_run_leaves_the_history_of_an_uninterrupted_one(tmp
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert f"Restored all states from the checkpoint at {last}" in resumed.stdout + resumed.stderr
 
-    history, expected = metric_rows(run_dir), metric_rows(tmp_path / "a")
-    assert [r["step"] for r in history] == [r["step"] for r in expected]  # no gap, no duplicate
-    assert history == expected  # the same losses, to the last digit
+    on_disk, expected = metric_rows(run_dir), metric_rows(tmp_path / "a")
+    assert [r["step"] for r in on_disk] == [r["step"] for r in expected]  # no gap, no duplicate
+    assert on_disk == expected  # the same losses, to the last digit
     assert not list((run_dir / "checkpoints").glob(".*"))  # no temporary left by the killed save
+
+    # W&B offline: two segments of one run id. W&B's service drops what it had not written when the training
+    # process is killed; the join takes those rows from the CSV history and gives the uninterrupted run's history.
+    assert "python -m tinystories.wandb_join" in resumed.stdout + resumed.stderr
+    segments = sorted((run_dir / "wandb").glob("offline-run-*/run-*.wandb"))
+    assert len(segments) == 2 and segments[0].name == segments[1].name
+    joined = subprocess.run(
+        [sys.executable, "-m", "tinystories.wandb_join", str(run_dir)], capture_output=True, text=True, timeout=120
+    )
+    assert joined.returncode == 0, joined.stderr[-3000:]
+    assert f"warning: {segments[0].parent.name} was killed" in joined.stdout
+    assert "rows W&B did not write were taken from" in joined.stdout, joined.stdout
+    (joined_file,) = (run_dir / "wandb-joined" / "wandb").glob("offline-run-*/run-*.wandb")
+    assert f"wandb sync {joined_file.parent}" in joined.stdout and run_ids(joined_file) == run_ids(segments[1])
+    (straight_file,) = (tmp_path / "a" / "wandb").glob("offline-run-*/run-*.wandb")
+    rows, expected_rows = wandb_rows(joined_file), wandb_rows(straight_file)
+    assert [r["trainer/global_step"] for r in rows] == [r["trainer/global_step"] for r in expected_rows]
+    assert rows == expected_rows
+    assert [r["_step"] for r in history(joined_file)] == list(range(len(rows)))  # W&B's own counter: no restart
+    assert config(joined_file)["trainer"]["max_steps"] == 80
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from wandb.sdk.launch.sweeps.utils import create_sweep_command, create_sweep_com
 from conftest import ROOT, SMOKE
 from tinystories.scaling import Run, compute_frontier, fit_loss_vs_params, fit_loss_vs_params_and_data
 from tinystories.sweep import multirun_command
-from wandb_records import config, history, run_info
+from tinystories.wandb_files import config, history, run_info
 
 SWEEPS = sorted((ROOT / "sweeps").glob("*.yaml"))
 

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, SMOKE, compose_train, run_train
 from tinystories.training import build, run
-from wandb_records import config, history, run_ids
+from tinystories.wandb_files import config, history, run_ids
 
 
 def val_losses(run_dir: Path) -> list[float]:
@@ -56,6 +56,7 @@ def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: P
     run_dir = tmp_path / "run"
     first = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=20")
     assert first.returncode == 0, first.stderr[-3000:]
+    assert "anonymous setting" not in first.stdout + first.stderr  # a W&B warning about what Lightning passes
     peak = "callbacks.throughput.peak_flops=1e9"  # a CPU has no published peak: MFU against a given one
     second = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=40", "ckpt_path=auto", peak)
     assert second.returncode == 0, second.stderr[-3000:]

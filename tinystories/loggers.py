@@ -1,7 +1,8 @@
 """The W&B logger, online when this machine has W&B credentials and offline otherwise.
 
 Offline is decided before wandb starts, so a run never stops at a login prompt and never waits on a network it
-does not have; the run can be uploaded later with `wandb sync`.
+does not have; the run can be uploaded later with `wandb sync` (a resumed run's segments joined first, with
+tinystories.wandb_join).
 """
 
 from __future__ import annotations
@@ -46,7 +47,18 @@ def wandb_logger(save_dir: str, offline: bool | None = None, **kwargs) -> WandbL
         )
     if kwargs.get("id"):
         kwargs.setdefault("resume", "allow")
-    return WandbLogger(save_dir=save_dir, offline=offline, **kwargs)
+        earlier = sorted(Path(save_dir, "wandb").glob(f"offline-run-*-{kwargs['id']}"))
+        if offline and earlier:
+            rank_zero_info(
+                f"W&B: offline run {kwargs['id']} continues in a new segment ({len(earlier)} before it). Offline "
+                f"segments do not join by themselves: after the run, `python -m tinystories.wandb_join {save_dir}` "
+                f"writes them as one history to upload."
+            )
+    logger = WandbLogger(save_dir=save_dir, offline=offline, **kwargs)
+    # Lightning passes anonymous=None, which wandb (0.31 here) warns about on every run though nothing set it.
+    if getattr(logger, "_wandb_init", {}).get("anonymous", False) is None:
+        del logger._wandb_init["anonymous"]
+    return logger
 
 
 def end_wandb_run(exit_code: int = 0) -> None:

@@ -1,4 +1,5 @@
-"""Reads what a W&B run logged from its offline `.wandb` file, so tests check the real files wandb writes.
+"""Reads what a W&B run logged from its offline `.wandb` file: for joining the offline segments of a resumed run
+(tinystories.wandb_join), and for tests that check the real files wandb writes. wandb itself has no public reader.
 
 The file is a LevelDB-style log (as wandb's own datastore writes it): a 7-byte file header, then 32 KiB blocks
 of records, each with a 7-byte header (checksum, length, type) and a protobuf `Record` as payload, split across
@@ -11,16 +12,18 @@ import json
 import struct
 from pathlib import Path
 
-from wandb.proto import wandb_internal_pb2
-
 BLOCK, HEADER = 32768, 7
 FULL, FIRST, MIDDLE, LAST = 1, 2, 3, 4
 
 
-def read_records(path: Path) -> list[wandb_internal_pb2.Record]:
+def read_records(path: Path) -> list:
+    """The file's protobuf `Record`s, in order (a killed writer's incomplete last record left out)."""
+    from wandb.proto import wandb_internal_pb2  # imported by the commands that read, not by those that list
+
     data = Path(path).read_bytes()
     ident, _magic, _version = struct.unpack("<4sHB", data[:HEADER])
-    assert ident == b":W&B", f"{path} is not a W&B run file"
+    if ident != b":W&B":
+        raise ValueError(f"{path} is not a W&B run file")
     pos, records, parts = HEADER, [], []
     while pos + HEADER <= len(data):
         left_in_block = BLOCK - pos % BLOCK
@@ -31,6 +34,8 @@ def read_records(path: Path) -> list[wandb_internal_pb2.Record]:
         if kind == 0 and length == 0:
             pos += left_in_block  # zero padding to the end of the block
             continue
+        if pos + HEADER + length > len(data):
+            break  # the tail of a file whose writer was killed mid-record
         payload = data[pos + HEADER : pos + HEADER + length]
         pos += HEADER + length
         parts.append(payload)
@@ -62,10 +67,12 @@ def history(path: Path) -> list[dict]:
 
 
 def config(path: Path) -> dict:
+    """The run's config: what `wandb.init` was given (in the run record), then every update."""
     out: dict = {}
     for r in read_records(path):
-        if r.WhichOneof("record_type") == "config":
-            for i in r.config.update:
+        kind = r.WhichOneof("record_type")
+        if kind in ("run", "config"):
+            for i in (r.run if kind == "run" else r).config.update:
                 _put(out, i)
     return out
 
