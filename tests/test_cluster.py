@@ -137,6 +137,16 @@ def test_submitit_local_launcher_runs_each_job(tmp_path: Path, smoke_cache: Path
     assert families == [True, False]  # llama-260k, then ts-1m (gpt-neo)
 
 
+def test_a_submitit_job_reports_a_user_error_with_its_text(tmp_path: Path, smoke_cache: Path) -> None:
+    """submitit pickles what a job raises to show it to the submitting command; a SystemExit cannot be pickled,
+    so the job raises a JobError that carries the error line."""
+    cmd = [sys.executable, str(ROOT / "train.py"), "-m", "hydra/launcher=local", *SMOKE, "module.lr=-1"]
+    cmd += [f"hydra.sweep.dir={tmp_path / 'sweep'}", f"paths.cache_dir={smoke_cache}"]
+    proc = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0
+    assert "JobError: error: module.lr=-1 cannot train: set a positive" in proc.stderr, proc.stderr[-3000:]
+
+
 def test_slurm_launcher_submits_one_job_per_model(tmp_path: Path, smoke_cache: Path) -> None:
     """`python train.py -m hydra/launcher=slurm model=A,B` through submitit's real SLURM executor, against stand-ins
     for sbatch, srun and sacct (tests/fake_slurm) that run the jobs on this machine."""
