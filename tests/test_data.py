@@ -173,7 +173,9 @@ def test_a_short_write_while_building_the_cache_is_an_error(tmp_path: Path, monk
         os.truncate(target, target.stat().st_size - 6)
 
     monkeypatch.setattr(cache, "_join", join_losing_the_tail)
-    with pytest.raises(DataError, match="writing the token cache came up short: train.bin has .* Is the disk full"):
+    with pytest.raises(
+        DataError, match=r"writing the token cache came up short \(train.bin has .*\): most likely the disk is full"
+    ):
         datamodule(tmp_path, BuiltinSource(n_train=50, n_val=10)).setup()
     assert not list((tmp_path / "cache" / "tokens").iterdir())
 

@@ -203,13 +203,14 @@ def test_each_user_error_is_one_line_and_exit_code_2(tmp_path: Path, smoke_cache
     cases = {  # name: (overrides, what the line says, run dir, a limit on file sizes)
         "negative lr": (["module.lr=-1"], "module.lr=-1 cannot train", None, None),
         "wrong type": (["trainer.max_steps=abc"], "trainer.max_steps='abc' is not a valid value", None, None),
+        "empty value": (["model.n_layer="], "model.n_layer='' is not a valid value: the model takes int", None, None),
         "bad shape": (["model.n_head=5"], "d_model", None, None),
         "other shape on resume": (["model.n_layer=3"], "model.n_layer=3 (checkpoint: 2)", resumable, None),
         "unreadable checkpoint": ([f"ckpt_path={truncated}"], f"checkpoint {truncated} cannot be read", None, None),
         "diverging": (["module.lr=1e4", "module.warmup_steps=0"], "the gradients are nan at step", None, None),
         "disk full": ([], "the disk is full or over quota", None, 64_000),
     }
-    procs, one_thread = {}, dict(os.environ, OMP_NUM_THREADS="1")  # seven processes side by side on few cores
+    procs, one_thread = {}, dict(os.environ, OMP_NUM_THREADS="1")  # eight processes side by side on few cores
     for name, (overrides, _, run_dir, limit) in cases.items():
         run_dir = run_dir or tmp_path / name.replace(" ", "-")
         cache = tmp_path / "empty-cache" if limit else smoke_cache

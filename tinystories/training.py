@@ -21,11 +21,12 @@ from tinystories.atomic import write_text
 from tinystories.callbacks import BatchPlanner
 from tinystories.checkpoints import AtomicCheckpointIO
 from tinystories.cluster import RUN_NAME_VAR, check_process_launch, cluster_plugins, spawns_processes
-from tinystories.config_types import check_config_types, parameter_hints
+from tinystories.config_types import check_config_types, check_values, parameter_hints
 from tinystories.console import quiet_console, to_log_file
 from tinystories.data.datamodule import StoryDataModule
 from tinystories.errors import ConfigError, StoppedBySignal
 from tinystories.hf import HFWeights
+from tinystories.model import ModelConfig
 from tinystories.module import LanguageModel
 from tinystories.preemption import Preemption
 from tinystories.resume import read_checkpoint, resolve_ckpt_path
@@ -93,6 +94,7 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     quiet_console()
     check_preset_choices(hydra_choices())
     check_config_types(cfg, {"seed": int, **parameter_hints(BatchPlanner)})
+    check_values(cfg.model, parameter_hints(ModelConfig), "model.", "the model")  # a dict to the module, untyped
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.paths.output_dir)
     ckpt_path = resolve_ckpt_path(cfg.ckpt_path, run_dir / "checkpoints")

@@ -57,7 +57,8 @@ def _encode_part(
 
     def flush(split: str) -> None:
         for ids in tokenizer.encode_batch(batches[split]):
-            np.concatenate([ids.astype(dtype), eot]).tofile(files[split])
+            # Through Python's file, not ndarray.tofile: numpy's own buffered writes can lose a full disk's error.
+            files[split].write(np.concatenate([ids.astype(dtype), eot]).tobytes())
             counts[split]["tokens"] += len(ids) + 1
         batches[split] = []
 
@@ -149,8 +150,8 @@ def build_token_cache(
         problem = _size_problem(tmp, meta)
         if problem:
             raise DataError(
-                f"writing the token cache came up short: {problem}. Is the disk full? Free space, or point "
-                f"paths.cache_dir at a disk that has it, and run again"
+                f"writing the token cache came up short ({problem}): most likely the disk is full or over quota; "
+                f"free space, or point paths.cache_dir at a disk that has it, and run again"
             )
         (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
 
