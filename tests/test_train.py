@@ -57,6 +57,7 @@ def test_resume_continues_steps_and_the_wandb_run(tmp_path: Path, smoke_cache: P
     first = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=20")
     assert first.returncode == 0, first.stderr[-3000:]
     assert "anonymous setting" not in first.stdout + first.stderr  # a W&B warning about what Lightning passes
+    assert "Epoch 0: 100%" in first.stdout and "v_num" not in first.stdout  # the bar, without W&B's run id
     peak = "callbacks.throughput.peak_flops=1e9"  # a CPU has no published peak: MFU against a given one
     second = run_train(run_dir, smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=40", "ckpt_path=auto", peak)
     assert second.returncode == 0, second.stderr[-3000:]

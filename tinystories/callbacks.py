@@ -9,6 +9,7 @@ from pathlib import Path
 
 import lightning as L
 import torch
+from lightning.pytorch.callbacks import TQDMProgressBar
 from lightning.pytorch.loggers import WandbLogger
 from lightning.pytorch.strategies import FSDPStrategy
 from lightning.pytorch.utilities import rank_zero_info
@@ -249,3 +250,13 @@ class WandbRunId(L.Callback):
         for logger in trainer.loggers:
             if isinstance(logger, WandbLogger):
                 checkpoint["wandb_run_id"] = logger.version
+
+
+class ProgressBar(TQDMProgressBar):
+    """Lightning's progress bar without the logger's version (`v_num`, W&B's run id): on an 80-column terminal
+    the id and the loss left the bar itself a character or two wide, and the id is in the run dir's name."""
+
+    def get_metrics(self, trainer: L.Trainer, pl_module: L.LightningModule) -> dict:
+        items = super().get_metrics(trainer, pl_module)
+        items.pop("v_num", None)
+        return items
