@@ -198,19 +198,26 @@ def _fill_the_disk(limit: int):
 def test_each_user_error_is_one_line_and_exit_code_2(tmp_path: Path, smoke_cache: Path, trained_run: Path) -> None:
     truncated = tmp_path / "truncated.ckpt"
     truncated.write_bytes((trained_run / "checkpoints" / "last.ckpt").read_bytes()[:5000])
-    resumable = tmp_path / "resumable"
+    resumable, other_vocab = tmp_path / "resumable", tmp_path / "other-vocab"
     shutil.copytree(trained_run, resumable)
+    shutil.copytree(trained_run, other_vocab)
     cases = {  # name: (overrides, what the line says, run dir, a limit on file sizes)
         "negative lr": (["module.lr=-1"], "module.lr=-1 cannot train", None, None),
         "wrong type": (["trainer.max_steps=abc"], "trainer.max_steps='abc' is not a valid value", None, None),
         "empty value": (["model.n_layer="], "model.n_layer='' is not a valid value: the model takes int", None, None),
         "bad shape": (["model.n_head=5"], "d_model", None, None),
         "other shape on resume": (["model.n_layer=3"], "model.n_layer=3 (checkpoint: 2)", resumable, None),
+        "other vocabulary on resume": (
+            ["tokenizer.vocab_size=600"],
+            "the checkpoint's model has a 512-token vocabulary, but the configured tokenizer has 600",
+            other_vocab,
+            None,
+        ),
         "unreadable checkpoint": ([f"ckpt_path={truncated}"], f"checkpoint {truncated} cannot be read", None, None),
         "diverging": (["module.lr=1e4", "module.warmup_steps=0"], "the gradients are nan at step", None, None),
         "disk full": ([], "the disk is full or over quota", None, 64_000),
     }
-    procs, one_thread = {}, dict(os.environ, OMP_NUM_THREADS="1")  # eight processes side by side on few cores
+    procs, one_thread = {}, dict(os.environ, OMP_NUM_THREADS="1")  # nine processes side by side on few cores
     for name, (overrides, _, run_dir, limit) in cases.items():
         run_dir = run_dir or tmp_path / name.replace(" ", "-")
         cache = tmp_path / "empty-cache" if limit else smoke_cache
@@ -227,3 +234,18 @@ def test_each_user_error_is_one_line_and_exit_code_2(tmp_path: Path, smoke_cache
             wrong.append(f"--- {name}: exit {proc.returncode}\n{err[-2000:]}")
     assert not wrong, "\n".join(wrong)
     assert step_of(resumable / "checkpoints" / "last.ckpt") == 2  # a refused resume leaves the checkpoint alone
+
+
+def test_the_module_refuses_a_checkpoint_of_another_shape_when_it_loads() -> None:
+    """The check behind train.py's early one (which sees only the config): the weights themselves."""
+    from tinystories.module import LanguageModel
+
+    shape = {"family": "llama", "d_model": 32, "n_layer": 2, "n_head": 4}
+    saved = LanguageModel(shape, vocab_size=300)
+    checkpoint = {"state_dict": saved.state_dict(), "hyper_parameters": dict(saved.hparams)}
+    with pytest.raises(
+        ConfigError, match=r"9 tensors differ, e\.g\. model\.blocks\.2\..*model\.n_layer=3 \(checkpoint: 2\)"
+    ):
+        LanguageModel({**shape, "n_layer": 3}, vocab_size=300).on_load_checkpoint(checkpoint)
+    with pytest.raises(ConfigError, match="a 300-token vocabulary, but the configured tokenizer has 400"):
+        LanguageModel(shape, vocab_size=400).on_load_checkpoint(checkpoint)

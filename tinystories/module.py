@@ -21,6 +21,7 @@ from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError, NonFiniteLoss
 from tinystories.model import ModelConfig, Transformer, training_flops_per_token
+from tinystories.resume import vocabulary_mismatch
 
 if TYPE_CHECKING:
     from tinystories.batch_plan import BatchPlan
@@ -297,11 +298,7 @@ class LanguageModel(L.LightningModule):
         theirs = checkpoint.get("hyper_parameters", {}).get("vocab_size")
         ours = self.model.cfg.vocab_size if self.model is not None else None
         if theirs is not None and ours is not None and theirs != ours:
-            raise ConfigError(
-                f"the checkpoint's model has a {theirs}-token vocabulary, but the configured tokenizer has {ours}. "
-                f"Resume with the tokenizer of the original run (saved in its run dir: "
-                f"tokenizer=file tokenizer.name_or_path=RUN_DIR/tokenizer/tokenizer.json)"
-            )
+            raise ConfigError(vocabulary_mismatch(theirs, ours))
         # Before Lightning loads the weights: a mismatch is one line, not 40. Not under FSDP, whose wrapped
         # module shows flat shards rather than the weights a checkpoint holds.
         if self.model is not None and not isinstance(getattr(self._trainer, "strategy", None), FSDPStrategy):

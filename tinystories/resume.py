@@ -53,3 +53,31 @@ def resolve_ckpt_path(ckpt_path: str | None, checkpoint_dir: str | Path) -> str 
         )
     read_checkpoint(ckpt_path)
     return ckpt_path
+
+
+SHAPE_KEYS = ("family", "d_model", "n_layer", "n_head", "n_kv_head", "d_ff", "multiple_of", "tie_embeddings")
+
+
+def check_checkpoint_fits(checkpoint: dict, model: dict, tokenizer_vocab: int | None) -> None:
+    """Refuses, before any data is prepared (tokenizing a corpus can take minutes), a resume whose configured
+    model shape or vocabulary differs from the checkpoint's own. The module checks the weights themselves when
+    they load; this is the early answer for what the config alone tells."""
+    saved = checkpoint.get("hyper_parameters", {})
+    theirs = saved.get("vocab_size")
+    if theirs is not None and tokenizer_vocab is not None and theirs != tokenizer_vocab:
+        raise ConfigError(vocabulary_mismatch(theirs, tokenizer_vocab))
+    old = saved.get("model") or {}
+    differ = [f"model.{k}={model.get(k)} (checkpoint: {old.get(k)})" for k in SHAPE_KEYS if old.get(k) != model.get(k)]
+    if old and differ:
+        raise ConfigError(
+            f"the checkpoint's weights do not fit the configured model ({', '.join(differ)}): resume with the model "
+            f"of the original run (its run dir's config.yaml), or start a new run (another run_name, or ckpt_path=null)"
+        )
+
+
+def vocabulary_mismatch(theirs: int, ours: int) -> str:
+    return (
+        f"the checkpoint's model has a {theirs}-token vocabulary, but the configured tokenizer has {ours}. "
+        f"Resume with the tokenizer of the original run (saved in its run dir: "
+        f"tokenizer=file tokenizer.name_or_path=RUN_DIR/tokenizer/tokenizer.json)"
+    )

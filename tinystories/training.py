@@ -29,7 +29,7 @@ from tinystories.hf import HFWeights
 from tinystories.model import ModelConfig
 from tinystories.module import LanguageModel
 from tinystories.preemption import Preemption
-from tinystories.resume import read_checkpoint, resolve_ckpt_path
+from tinystories.resume import check_checkpoint_fits, read_checkpoint, resolve_ckpt_path
 from tinystories.summary import collect_summary, format_summary, write_summary
 
 CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
@@ -99,6 +99,9 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     run_dir = Path(cfg.paths.output_dir)
     ckpt_path = resolve_ckpt_path(cfg.ckpt_path, run_dir / "checkpoints")
     resumed = read_checkpoint(ckpt_path) if ckpt_path else {}  # memory-mapped: no tensor is read
+    if resumed:
+        model = OmegaConf.to_container(cfg.model, resolve=True)
+        check_checkpoint_fits(resumed, model, (cfg.get("tokenizer") or {}).get("vocab_size"))
     if "wandb" in (cfg.get("logger") or {}) and ckpt_path and not cfg.logger.wandb.id:
         with open_dict(cfg):
             cfg.logger.wandb.id = resumed.get("wandb_run_id")  # a resumed run continues its W&B run
