@@ -47,12 +47,27 @@ def overfit() -> Transformer:
     return model.eval()
 
 
-def test_the_probe_suite_is_valid() -> None:
+def test_the_probe_suite_has_the_power_to_tell_sizes_apart() -> None:
     probes = load_probes()
-    assert len(probes) >= 60
-    categories = {p.category for p in probes}
-    assert categories == {"grammar", "knowledge", "reasoning", "context"}
-    assert all(sum(p.category == c for p in probes) >= 15 for c in categories)
+    categories = ("grammar", "knowledge", "reasoning", "context", "consistency")
+    assert {p.category for p in probes} == set(categories)
+    for category in categories:
+        mine = [p for p in probes if p.category == category]
+        assert len(mine) >= 200 and len({p.prompt for p in mine}) == len(mine)
+        low, high = wilson_interval(len(mine) // 2, len(mine))
+        assert high - low <= 0.14, category  # +-7 points where an interval is widest
+        for p in mine:
+            assert p.answer not in p.distractors and len(set(p.distractors)) == len(p.distractors) >= 1
+            assert all(c.startswith(" ") and c.strip() for c in p.candidates)  # a continuation, after a space
+    assert load_probes() == probes  # the same suite on every call and machine
+
+
+def test_the_quick_subset_is_part_of_the_full_suite_and_mixes_its_families() -> None:
+    quick, full = load_probes(per_category=24), load_probes()
+    assert len(quick) == 5 * 24 and set(quick) <= set(full)
+    reasoning = [p.prompt for p in quick if p.category == "reasoning"]
+    for opening in ("wanted either", "gave one to", "So ", "The tallest is", " and felt sad"):
+        assert any(opening in prompt for prompt in reasoning), opening  # every family, not the first one alone
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
-"""Capabilities over training: the probe suite scored by likelihood at every validation, logged as
-`probe/<category>` (and `probe/all`), so charts show grammar, knowledge, reasoning and context tracking emerge."""
+"""Capabilities over training: a quick subset of the probe suite scored by likelihood at every validation, logged
+as `probe/<category>` (and `probe/all`), so charts show grammar, knowledge, reasoning, context tracking and
+consistency emerge. The subset keeps validation cheap; `python -m tinystories.evaluate` scores the full suite."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from tinystories.eval.probes import load_probes, score_probes
 
 
 class ProbeScores(L.Callback):
-    def __init__(self, paths: list[str] | None = None) -> None:
-        self.probes = load_probes(paths)  # checked at start-up: a bad probe file fails before training
+    def __init__(self, paths: list[str] | None = None, per_category: int | None = 24) -> None:
+        self.probes = load_probes(paths, per_category)  # checked at start-up: a bad probe file fails before training
         self.last: dict[str, float] = {}  # accuracy per category at the latest validation, for the run's summary
 
     def on_validation_epoch_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:

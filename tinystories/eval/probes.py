@@ -1,13 +1,18 @@
 """The probe suite: story beginnings whose right continuation needs a skill (grammar, knowledge, reasoning, context
-tracking), each with distractors. A model passes a probe when it gives the right continuation a higher
-log-likelihood than every distractor; accuracy per category comes with a Wilson 95% interval, since 16 probes a
-category leave wide uncertainty. The greedy completion is also checked for the answer's words.
+tracking, consistency), each with distractors. A model passes a probe when it gives the right continuation a
+higher log-likelihood than every distractor; accuracy per category comes with a Wilson 95% interval. The greedy
+completion is also checked for the answer's words.
+
+The built-in suite is made from templates (probe_templates.py), 240 a category, so that the intervals (about +-6
+points) can tell one model size from the next; training scores a fixed quick subset at every validation. Users'
+own probes come as YAML files (`category:` and a list of `probes:` with prompt, answer, distractors).
 """
 
 from __future__ import annotations
 
 import math
 import string
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +20,11 @@ import torch
 import yaml
 
 from tinystories.errors import ConfigError
+from tinystories.eval.probe_templates import FAMILIES, template_questions
 from tinystories.model import Transformer
-from tinystories.sampling import Sampling, continue_text
+from tinystories.sampling import Sampling, continue_texts
 
-PROBE_DIR = Path(__file__).with_name("probes")
+PER_CATEGORY = 240  # a Wilson interval of at most +-6.3 points at any accuracy
 
 
 @dataclass(frozen=True)
@@ -33,27 +39,52 @@ class Probe:
         return (self.answer, *self.distractors)
 
 
-def load_probes(paths: list[Path] | None = None) -> list[Probe]:
-    """Probes from YAML files (`category:` and a list of `probes:`), checked: every prompt has an answer and at
-    least one distractor different from it, and no prompt appears twice."""
-    paths = sorted(PROBE_DIR.glob("*.yaml")) if paths is None else [Path(p) for p in paths]
+def _check(prompt: object, answer: object, distractors: list, where: str, seen: set[str]) -> None:
+    """One right answer: a prompt and its answer, distinct distractors none equal to it, a prompt not seen before."""
+    if not prompt or not answer:
+        raise ConfigError(f"{where}: needs a prompt and its right continuation (answer)")
+    if not distractors or answer in distractors or len(set(distractors)) != len(distractors):
+        raise ConfigError(f"{where}: needs distinct distractors, none equal to the answer")
+    if prompt in seen:
+        raise ConfigError(f"{where}: the prompt {prompt!r} appears twice")
+    seen.add(prompt)
+
+
+def builtin_probes(per_category: int = PER_CATEGORY, seed: int = 0) -> list[Probe]:
+    """The template suite, `per_category` of each category; a smaller count gives a prefix of the same draw, so
+    the quick subset scored during training is part of the full suite."""
     probes, seen = [], set()
-    for path in paths:
+    for category in FAMILIES:
+        for i, (prompt, answer, distractors) in enumerate(template_questions(category, per_category, seed)):
+            _check(prompt, answer, list(distractors), f"built-in {category} probe {i + 1}", seen)
+            probes.append(Probe(category, prompt, answer, distractors))
+    return probes
+
+
+def load_probes(paths: list[Path] | None = None, per_category: int | None = None) -> list[Probe]:
+    """The built-in suite (`paths` None), or probes from YAML files (`category:` and a list of `probes:`), checked:
+    every prompt has an answer and at least one distractor different from it, and no prompt appears twice. With
+    `per_category`, the first that many of each category."""
+    if paths is None:
+        return builtin_probes(per_category or PER_CATEGORY)
+    probes, seen = [], set()
+    for path in [Path(p) for p in paths]:
         spec = yaml.safe_load(path.read_text())
         category = spec.get("category") if isinstance(spec, dict) else None
         if not category or not isinstance(spec.get("probes"), list):
             raise ConfigError(f"{path}: a probe file needs `category:` and a list `probes:`")
         for i, p in enumerate(spec["probes"]):
-            where = f"{path}, probe {i + 1}"
             prompt, answer, distractors = p.get("prompt"), p.get("answer"), p.get("distractors") or []
-            if not prompt or not answer:
-                raise ConfigError(f"{where}: needs a prompt and its right continuation (answer)")
-            if not distractors or answer in distractors or len(set(distractors)) != len(distractors):
-                raise ConfigError(f"{where}: needs distinct distractors, none equal to the answer")
-            if prompt in seen:
-                raise ConfigError(f"{where}: the prompt {prompt!r} appears twice")
-            seen.add(prompt)
+            _check(prompt, answer, distractors, f"{path}, probe {i + 1}", seen)
             probes.append(Probe(category, prompt, answer, tuple(distractors)))
+    if per_category:
+        counts: Counter[str] = Counter()
+        kept = []
+        for probe in probes:
+            counts[probe.category] += 1
+            if counts[probe.category] <= per_category:
+                kept.append(probe)
+        probes = kept
     return probes
 
 
@@ -116,12 +147,14 @@ def score_probes(model: Transformer, tokenizer, probes: list[Probe], greedy_toke
     greedy = Sampling(max_new_tokens=greedy_tokens, temperature=0.0)
     tallies: dict[str, list[int]] = {}
     all_scores = candidate_logprobs(model, tokenizer, [(p.prompt, p.candidates) for p in probes])
-    for probe, scores in zip(probes, all_scores, strict=True):
+    completions = [""] * len(probes)
+    if greedy_tokens:
+        for first in range(0, len(probes), 64):
+            prompts = [p.prompt for p in probes[first : first + 64]]
+            completions[first : first + 64] = continue_texts(model, tokenizer, prompts, greedy)
+    for probe, scores, completion in zip(probes, all_scores, completions, strict=True):
         right = int(scores[0] > max(scores[1:]))
-        contains = 0
-        if greedy_tokens:
-            (completion,) = continue_text(model, tokenizer, probe.prompt, greedy)
-            contains = int(answer_words(probe.answer) in completion.lower())
+        contains = int(answer_words(probe.answer) in completion.lower()) if greedy_tokens else 0
         for key in (probe.category, "all"):
             t = tallies.setdefault(key, [0, 0, 0])
             t[0], t[1], t[2] = t[0] + right, t[1] + contains, t[2] + 1
