@@ -378,7 +378,8 @@ def _thing_returns(rng: random.Random) -> Iterator[Question]:
 
 
 def _friend_returns(rng: random.Random) -> Iterator[Question]:
-    for (a, b), place, thing in itertools.product(_pairs(), PLACES, THINGS):
+    for (a, b), thing in itertools.product(_pairs(), THINGS):
+        place = rng.choice(PLACES)
         (c,) = _other(GIRLS + BOYS, a["name"], b["name"], rng=rng)
         yield (
             f"{a['name']} and {a['pos']} friend {b['name']} went to the {place}. There, {b['name']} found a {thing} "
