@@ -39,11 +39,16 @@ def test_every_module_cli_prints_usage_and_refuses_in_one_line(name: str) -> Non
         assert proc.stderr.startswith("error: ") and message in proc.stderr and proc.stderr.count("\n") == 1
 
 
-def test_joining_a_run_without_offline_wandb_runs_is_one_line(tmp_path: Path) -> None:
+def test_joining_a_run_without_readable_offline_wandb_runs_is_one_line(tmp_path: Path) -> None:
     proc = command("-m", "tinystories.wandb_join", str(tmp_path))
-    assert (
-        proc.returncode == 2
-        and proc.stderr == f"error: no offline W&B runs under {tmp_path / 'wandb'}: name the run dir a run logged to\n"
+    assert proc.returncode == 2
+    assert proc.stderr == f"error: no offline W&B runs under {tmp_path / 'wandb'}: name the run dir a run logged to\n"
+    garbage = tmp_path / "wandb" / "offline-run-20260101_000000-abc" / "run-abc.wandb"
+    garbage.parent.mkdir(parents=True)
+    garbage.write_bytes(b"not a run")
+    proc = command("-m", "tinystories.wandb_join", str(tmp_path))
+    assert proc.returncode == 2 and proc.stderr == f"error: {garbage} is not a W&B run file: remove it from " + (
+        f"{tmp_path / 'wandb'}, or name another run dir\n"
     )
 
 

@@ -21,8 +21,7 @@ def read_records(path: Path) -> list:
     from wandb.proto import wandb_internal_pb2  # imported by the commands that read, not by those that list
 
     data = Path(path).read_bytes()
-    ident, _magic, _version = struct.unpack("<4sHB", data[:HEADER])
-    if ident != b":W&B":
+    if data[:4] != b":W&B":
         raise ValueError(f"{path} is not a W&B run file")
     pos, records, parts = HEADER, [], []
     while pos + HEADER <= len(data):
@@ -41,10 +40,18 @@ def read_records(path: Path) -> list:
         parts.append(payload)
         if kind in (FULL, LAST):
             record = wandb_internal_pb2.Record()
-            record.ParseFromString(b"".join(parts))
+            try:
+                record.ParseFromString(b"".join(parts))
+            except Exception as error:  # protobuf's DecodeError: a damaged record
+                raise ValueError(f"{path} is damaged at byte {pos} ({error})") from None
             records.append(record)
             parts = []
     return records
+
+
+def _records(source: Path | list) -> list:
+    """A file's records, or the records already read (a caller that asks several questions reads once)."""
+    return source if isinstance(source, list) else read_records(source)
 
 
 def _put(out: dict, item) -> None:
@@ -55,10 +62,10 @@ def _put(out: dict, item) -> None:
     out[leaf] = json.loads(item.value_json)
 
 
-def history(path: Path) -> list[dict]:
+def history(source: Path | list) -> list[dict]:
     """Every `log` call's row, as {key: value}."""
     rows = []
-    for r in read_records(path):
+    for r in _records(source):
         if r.WhichOneof("record_type") == "history":
             rows.append({})
             for i in r.history.item:
@@ -66,10 +73,10 @@ def history(path: Path) -> list[dict]:
     return rows
 
 
-def config(path: Path) -> dict:
+def config(source: Path | list) -> dict:
     """The run's config: what `wandb.init` was given (in the run record), then every update."""
     out: dict = {}
-    for r in read_records(path):
+    for r in _records(source):
         kind = r.WhichOneof("record_type")
         if kind in ("run", "config"):
             for i in (r.run if kind == "run" else r).config.update:

@@ -58,7 +58,10 @@ class Segment:
 
 
 def read_segment(path: Path) -> Segment:
-    records = read_records(path)
+    try:
+        records = read_records(path)
+    except ValueError as error:  # not a W&B run file
+        raise DataError(f"{error}: remove it from {path.parent.parent}, or name another run dir") from None
     kinds = [r.WhichOneof("record_type") for r in records]
     run_id = path.stem.removeprefix("run-")
     if "run" not in kinds:  # killed before W&B wrote anything
@@ -72,8 +75,8 @@ def read_segment(path: Path) -> Segment:
         "notes": run.notes or None,
         "job_type": run.job_type or None,
     }
-    settings = {k: v for k, v in config(path).items() if not k.startswith("_")}
-    return Segment(path, run.run_id, identity, history(path), settings, finished="exit" in kinds)
+    settings = {k: v for k, v in config(records).items() if not k.startswith("_")}
+    return Segment(path, run.run_id, identity, history(records), settings, finished="exit" in kinds)
 
 
 def find_segments(run_dir: Path, run_id: str | None = None) -> list[Segment]:
