@@ -249,3 +249,14 @@ def test_the_module_refuses_a_checkpoint_of_another_shape_when_it_loads() -> Non
         LanguageModel({**shape, "n_layer": 3}, vocab_size=300).on_load_checkpoint(checkpoint)
     with pytest.raises(ConfigError, match="a 300-token vocabulary, but the configured tokenizer has 400"):
         LanguageModel(shape, vocab_size=400).on_load_checkpoint(checkpoint)
+
+
+def test_the_early_shape_check_compares_shapes_not_spellings() -> None:
+    from tinystories.resume import check_checkpoint_fits
+
+    shape = {"family": "llama", "d_model": 32, "n_layer": 2, "n_head": 4, "n_kv_head": 2, "multiple_of": 4}
+    checkpoint = {"hyper_parameters": {"model": shape, "vocab_size": 512}}
+    check_checkpoint_fits(checkpoint, {**shape, "dropout": 0.1}, 512)  # not a shape
+    check_checkpoint_fits(checkpoint, {**shape, "d_ff": 88, "multiple_of": 8}, 512)  # the same d_ff, spelt out
+    with pytest.raises(ConfigError, match=r"\(model\.d_ff=64 \(checkpoint: 88\)\)"):
+        check_checkpoint_fits(checkpoint, {**shape, "d_ff": 64}, 512)

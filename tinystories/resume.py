@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import torch
 from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError
+from tinystories.model import ModelConfig
 
 
 def read_checkpoint(path: str | Path) -> dict:
@@ -55,7 +57,17 @@ def resolve_ckpt_path(ckpt_path: str | None, checkpoint_dir: str | Path) -> str 
     return ckpt_path
 
 
-SHAPE_KEYS = ("family", "d_model", "n_layer", "n_head", "n_kv_head", "d_ff", "multiple_of", "tie_embeddings")
+SHAPE_KEYS = ("family", "d_model", "n_layer", "n_head", "n_kv_head", "d_ff", "tie_embeddings")
+
+
+def _shape(model: dict) -> ModelConfig | None:
+    """The model a config describes, with its derived sizes (d_ff, n_kv_head) filled in; None if it describes
+    none (the module reports that itself)."""
+    names = {f.name for f in dataclasses.fields(ModelConfig)}
+    try:
+        return ModelConfig(**{k: v for k, v in model.items() if k in names})
+    except (TypeError, ValueError):
+        return None
 
 
 def check_checkpoint_fits(checkpoint: dict, model: dict, tokenizer_vocab: int | None) -> None:
@@ -66,9 +78,15 @@ def check_checkpoint_fits(checkpoint: dict, model: dict, tokenizer_vocab: int | 
     theirs = saved.get("vocab_size")
     if theirs is not None and tokenizer_vocab is not None and theirs != tokenizer_vocab:
         raise ConfigError(vocabulary_mismatch(theirs, tokenizer_vocab))
-    old = saved.get("model") or {}
-    differ = [f"model.{k}={model.get(k)} (checkpoint: {old.get(k)})" for k in SHAPE_KEYS if old.get(k) != model.get(k)]
-    if old and differ:
+    old, new = _shape(saved.get("model") or {}), _shape(model)
+    if old is None or new is None or not saved.get("model"):
+        return
+    differ = [
+        f"model.{k}={getattr(new, k)} (checkpoint: {getattr(old, k)})"
+        for k in SHAPE_KEYS
+        if getattr(old, k) != getattr(new, k)
+    ]
+    if differ:
         raise ConfigError(
             f"the checkpoint's weights do not fit the configured model ({', '.join(differ)}): resume with the model "
             f"of the original run (its run dir's config.yaml), or start a new run (another run_name, or ckpt_path=null)"
