@@ -73,19 +73,13 @@ def _agreement(rng: random.Random) -> Iterator[Question]:
         yield (
             f"{p['name']} sat in the {place} all day. {_cap(p['sub'])}",
             f" was {feeling}.",
-            (
-                f" were {feeling}.",
-                f" are {feeling}.",
-            ),
+            (f" were {feeling}.", f" are {feeling}."),
         )
     for animal, place, feeling in itertools.product(ANIMALS, PLACES, FEELINGS):
         yield (
             f"The two {_plural(animal)} played in the {place}. They",
             f" were {feeling}.",
-            (
-                f" was {feeling}.",
-                f" is {feeling}.",
-            ),
+            (f" was {feeling}.", f" is {feeling}."),
         )
 
 
@@ -98,10 +92,7 @@ def _irregular_past(rng: random.Random) -> Iterator[Question]:
         yield (
             f"Yesterday, {p['name']} went to the {place} and",
             f" {past} a {thing}.",
-            (
-                f" {wrong} a {thing}.",
-                f" {base} a {thing}.",
-            ),
+            (f" {wrong} a {thing}.", f" {base} a {thing}."),
         )
 
 
@@ -120,10 +111,7 @@ def _object_pronoun(rng: random.Random) -> Iterator[Question]:
         yield (
             f"{a['name']} could not reach the {thing}. {_cap(a['sub'])} asked {b['name']} to help",
             f" {right}.",
-            (
-                f" {wrong[0]}.",
-                f" {wrong[1]}.",
-            ),
+            (f" {wrong[0]}.", f" {wrong[1]}."),
         )
 
 
@@ -138,10 +126,7 @@ def _it_or_them(rng: random.Random) -> Iterator[Question]:
         yield (
             f"{start} {_plural(thing)}. {_cap(p['sub'])} looked for",
             " them everywhere.",
-            (
-                " it everywhere.",
-                " they everywhere.",
-            ),
+            (" it everywhere.", " they everywhere."),
         )
 
 
@@ -248,7 +233,7 @@ def _counting(rng: random.Random) -> Iterator[Question]:
         wrong = (f" {NUMBERS[n]} {things}.", f" {NUMBERS[n + 1] if n < 4 else NUMBERS[n - 2]} {things}.")
         yield (
             f"{a['name']} had {NUMBERS[n]} {things}. {_cap(a['sub'])} gave one to {b['name']}. Now {a['name']} has",
-            (right),
+            right,
             tuple(w for w in wrong if w != right),
         )
 
@@ -272,7 +257,7 @@ def _order(rng: random.Random) -> Iterator[Question]:
         most = {"taller": "tallest", "older": "oldest", "faster": "fastest", "bigger": "biggest"}.get(more, "strongest")
         yield (
             f"{a['name']} is {more} than {b['name']}, and {b['name']} is {more} than {c}. The {most} is",
-            (f" {a['name']}."),
+            f" {a['name']}.",
             (f" {b['name']}.", f" {c}."),
         )
 
@@ -299,10 +284,7 @@ def _transfer(rng: random.Random) -> Iterator[Question]:
         yield (
             f"{a['name']} gave {a['pos']} {thing} to {b['name']}. Now the {thing} belongs to",
             f" {b['name']}.",
-            (
-                f" {a['name']}.",
-                f" {c}.",
-            ),
+            (f" {a['name']}.", f" {c}."),
         )
 
 
@@ -334,7 +316,7 @@ def _whose(rng: random.Random) -> Iterator[Question]:
         c1, c2, c3 = rng.sample(COLORS, 3)
         yield (
             f"{a['name']} had a {c1} {thing}, and {b['name']} had a {c2} {thing}. {a['name']}'s {thing} was",
-            (f" {c1}."),
+            f" {c1}.",
             (f" {c2}.", f" {c3}."),
         )
 
@@ -352,7 +334,7 @@ def _pronoun_returns(rng: random.Random) -> Iterator[Question]:
         wrong = "he" if p["sub"] == "she" else "she"
         yield (
             f"Once upon a time, there was a little {kind} named {p['name']}. Every morning,",
-            (f" {p['sub']} went to the {place}."),
+            f" {p['sub']} went to the {place}.",
             (f" {wrong} went to the {place}.",),
         )
 
