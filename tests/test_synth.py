@@ -1,6 +1,8 @@
 """The built-in story generator: the recipe, its consistency, its quality figures, and its command line."""
 
 import json
+import math
+import random
 import re
 import statistics
 import subprocess
@@ -12,8 +14,11 @@ import pytest
 from conftest import generate_stories
 from tinystories.released_txt import read_stories
 from tinystories.synth import StoryGenerator
+from tinystories.synth.everyday import activity
 from tinystories.synth.instruct import instruct_record, instruct_text
 from tinystories.synth.stats import corpus_stats
+from tinystories.synth.stories import SCHEMAS
+from tinystories.synth.teller import reword, vary
 from tinystories.synth.words import BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
 from tinystories.text_stats import distinct_n
 
@@ -35,6 +40,22 @@ def test_word_lists_are_large_enough() -> None:
     assert FEATURES == ("Dialogue", "BadEnding", "MoralValue", "Twist", "Foreshadowing", "Conflict")
 
 
+def test_choices_and_rewording() -> None:
+    rng = random.Random(0)
+    made = {vary(rng, "They [ran|walked [fast|slowly]] home.") for _ in range(200)}
+    assert made == {"They ran home.", "They walked fast home.", "They walked slowly home."}
+    reworded = {reword(rng, "It was a big day. Then Tom saw a big dog.") for _ in range(300)}
+    assert all(r.startswith("It was a big day.") for r in reworded)  # "a big day" is a phrase, kept
+    assert any("a huge dog" in r for r in reworded) and any("After that, Tom" in r for r in reworded)
+    assert {reword(rng, "Tom saw a big dog.", frozenset({"big"})) for _ in range(50)} >= {"Tom saw a big dog."}
+    assert all("big dog" in reword(rng, "Tom saw a big dog.", frozenset({"big"})) for _ in range(50))
+    assert [activity("feed the ducks", f) for f in ("base", "past", "ing")] == [
+        "feed the ducks",
+        "fed the ducks",
+        "feeding the ducks",
+    ]
+
+
 def test_same_seed_same_bytes_other_seed_other_stories() -> None:
     a = "".join(generate_stories(300, seed=5))
     assert a == "".join(generate_stories(300, seed=5))
@@ -46,7 +67,7 @@ def test_corpus_quality(corpus) -> None:
     texts = [s.text for s in corpus]
     assert len(set(texts)) == N  # no two identical stories
     for t in texts:
-        assert not re.search(r"[{}]|  | ,| \.|\.\.|\bNone\b", t), t  # no unfilled slot, doubled space
+        assert not re.search(r"[{}\[\]|]|  | ,| \.|\.\.|\bNone\b", t), t  # no unfilled slot or choice, doubled space
     stats = corpus_stats(texts)
     assert 60 <= stats["words_min"] and stats["words_max"] <= 450
     assert 130 <= stats["words_median"] <= 220
@@ -121,7 +142,7 @@ def test_breadth_knob() -> None:
     wide = [s.text for s in StoryGenerator(vocab_fraction=1.0).stories(2000, seed=0)]
     assert corpus_stats(narrow)["distinct_words"] < 0.7 * corpus_stats(wide)["distinct_words"]
     few = {s.schema for s in StoryGenerator(schema_fraction=0.25).stories(500, seed=0)}
-    assert len(few) == 2
+    assert len(few) == math.ceil(0.25 * len(SCHEMAS)) < len(SCHEMAS)
     with pytest.raises(ValueError, match="vocab_fraction=0 must be in"):
         StoryGenerator(vocab_fraction=0)
 
@@ -141,7 +162,7 @@ def test_diversity_against_the_real_sample(corpus, shared_sample: Path) -> None:
     k = min(1000, len(real))
     ours = distinct_n([s.text for s in corpus[:k]], 4)
     theirs = distinct_n(real[:k], 4)
-    assert ours >= 0.5 * theirs, (ours, theirs)
+    assert ours >= 0.7 * theirs, (ours, theirs)
     real_median = statistics.median(len(s.split()) for s in real)
     assert abs(corpus_stats([s.text for s in corpus])["words_median"] - real_median) < 60
 

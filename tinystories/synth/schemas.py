@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from tinystories.synth.everyday import episodes
 from tinystories.synth.teller import Character, Teller
 from tinystories.synth.words import CLOTHES, PLACE_ADJECTIVES, plural
 
+SEA_ANIMALS = {"fish", "dolphin", "whale", "seal", "crab", "octopus", "shark", "penguin"}
+ANIMAL_VERBS = {"feed", "pet", "watch", "chase", "follow", "rescue", "protect", "tickle", "find", "carry", "visit"}
 FOOD_VERBS = {"taste", "smell", "pour", "spill", "stir", "share", "buy", "bake", "cook"}
 
 
@@ -36,16 +39,23 @@ def verb_phrase(t: Teller, form: str) -> str:
         if v.kind == "obj":
             pool = t.vocab.foods if v.base in FOOD_VERBS else t.vocab.toys + t.vocab.objects
             t.verb_object = plural(t.noun if t.noun in t.vocab.things else t.pick(pool))
+        elif v.base in ANIMAL_VERBS:
+            t.verb_object = plural(t.noun if t.noun in t.vocab.animals else t.pick(land_animals(t)))
         else:
-            t.verb_object = plural(t.noun if t.noun in t.vocab.animals else t.pick(t.vocab.animals))
+            t.verb_object = t.pick(["friends", "family", "neighbors", "friends at school"])
+            t.verb_object = f"{t.characters[0].his} {t.verb_object}" if t.characters else f"the {t.verb_object}"
     return f"{word} {t.verb_object}"
+
+
+def land_animals(t: Teller) -> list[str]:
+    return [a for a in t.vocab.animals if a not in SEA_ANIMALS] or t.vocab.animals
 
 
 def scenery(t: Teller, c: Cast) -> None:
     """One or two sentences of everyday detail, as the real stories have before their problem starts."""
     h, v = c.hero, t.vocab
     food, food2 = t.pick(v.foods), t.pick(v.foods)
-    animal, thing = t.pick(v.animals), t.thing(c.thing)
+    animal, thing = t.pick(land_animals(t)), t.thing(c.thing)
     options = [
         f"Every morning, {h.name} ate {t.a(food)} for breakfast.",
         f"The sun was warm, and the {c.place} was full of {plural(animal)}.",
@@ -60,26 +70,24 @@ def scenery(t: Teller, c: Cast) -> None:
         f"{h.Name} had a little bag where {h.he} kept {plural(thing)} and {plural(t.thing(thing, c.thing))}.",
         f"{h.His} room was full of {plural(thing)}, but {h.his} favorite was always the one {h.he} had today.",
     ]
-    first = t.pick(options)
-    t.add(first)
     if t.chance(0.6):
-        t.add(t.other(options, first))
+        t.add(t.pick(options))
 
 
 def closing(t: Teller, c: Cast, happy: bool) -> None:
     h, p = c.hero, c.parent
     food = t.pick(t.vocab.foods)
     good = [
-        f"That night, {h.name} went to bed with a big smile.",
-        f"Then they all went home and ate {plural(food)} for dinner.",
-        f"{p.Name} gave {h.name} a big hug, and {h.he} felt warm and happy.",
-        f"It was the best day {h.name} had ever had.",
-        f"When {h.he} fell asleep, {h.he} dreamed of the {c.place}.",
+        f"[That night|That evening|At bedtime], {h.name} went to bed [with a big smile|smiling|happy and tired|with a smile on {h.his} face].",
+        f"[Then|After that|Later], they all went home and [ate|had] {plural(food)} for [dinner|supper].",
+        f"{p.Name} gave {h.name} a [big|warm|tight|long] hug, and {h.he} felt [warm and happy|safe and happy|happy inside|loved].",
+        f"It was [the best day|the most fun day|a day|a wonderful day] {h.name} would [never forget|always remember].",
+        f"When {h.he} [fell asleep|closed {h.his} eyes], {h.he} dreamed of the {c.place}.",
     ]
     sad = [
-        f"That night, {h.name} could not sleep.",
-        f"{p.Name} gave {h.him} a hug, but {h.he} still felt sad.",
-        f"It was not a good day for {h.name}.",
+        f"[That night|At bedtime], {h.name} [could not sleep|lay awake for a long time|cried into {h.his} pillow].",
+        f"{p.Name} [gave {h.him} a hug|tried to cheer {h.him} up], but {h.he} still felt [sad|bad|upset].",
+        f"It was [not a good day|a sad day|a bad day] for {h.name}.",
         f"{h.Name} did not want to go to the {c.place} ever again.",
     ]
     t.add(t.pick(good if happy else sad))
@@ -107,7 +115,14 @@ def begin(t: Teller) -> Cast:
         )
     )
     if place not in t.text():
-        t.add(t.pick([f"{hero.He} liked to go to the {place}.", f"{hero.His} favorite place was the {place}."]))
+        t.add(
+            t.pick(
+                [
+                    f"{hero.He} [liked|loved] to [go to|play at|visit] the {place}.",
+                    f"{hero.His} [favorite place|most favorite place in the world] was the {place}.",
+                ]
+            )
+        )
     t.add(
         t.pick(
             [
@@ -124,15 +139,23 @@ def begin(t: Teller) -> Cast:
         if friend.gender == "n":
             t.add(t.pick([f"{hero.He} had a pet, {t.a(kind)}.", f"{hero.His} best friend was {t.a(kind)}."]))
         else:
-            t.add(f"{hero.His} best friend was {t.a(kind)} named {friend.name}.")
+            t.add(f"{hero.His} [best friend|closest friend|friend] was {t.a(kind)} [named|called] {friend.name}.")
     elif t.chance(0.5):
         friend = t.person()
-        t.add(t.pick([f"{hero.His} best friend was {friend.name}.", f"{hero.He} had a friend named {friend.name}."]))
+        t.add(
+            t.pick(
+                [
+                    f"{hero.His} [best friend|best buddy|friend from next door] was {friend.name}.",
+                    f"{hero.He} had a [friend|good friend|best friend] [named|called] {friend.name}.",
+                ]
+            )
+        )
     else:
         friend = t.animal()
     parent = t.parent()
     cast = Cast(hero, friend, parent, thing, thing_adj, place, prep)
     scenery(t, cast)
+    episodes(t, hero, friend, parent, t.pick([1, 2]))
     return cast
 
 
@@ -143,8 +166,8 @@ def moral(t: Teller, c: Cast, lessons: list[str]) -> None:
         t.add(
             t.pick(
                 [
-                    f"{c.hero.Name} learned that {lesson}.",
-                    f"From that day on, {c.hero.name} knew that {lesson}.",
+                    f"{c.hero.Name} [learned|found out|understood] that {lesson}.",
+                    f"[From that day on|After that day|Ever since then], {c.hero.name} knew that {lesson}.",
                     f"The moral of the story is that {lesson}.",
                 ]
             )
@@ -168,13 +191,31 @@ def conflict(t: Teller, wanter: Character, keeper: Character, about: str, resolu
     if not t.has("Conflict"):
         return
     t.markers.add("Conflict")
-    t.say(wanter, f"I want the {about}!", f"{wanter.Name} wanted the {about} very much.")
-    t.say(keeper, "No, you cannot have it!", f"But {keeper.name} said no.", "shouted")
+    t.say(
+        wanter,
+        f"[I want the {about}!|Give me the {about}!|The {about} is mine!|It is my turn with the {about}!]",
+        f"{wanter.Name} wanted the {about} very much.",
+    )
+    t.say(
+        keeper,
+        "[No, you cannot have it!|No, it is mine!|No! I had it first!|Go away, it is mine!]",
+        f"But {keeper.name} [said no|would not give it up|held on to it].",
+        "shouted",
+    )
     t.add(
-        t.pick(["They began to argue.", "They both got angry.", "They had a big fight.", "Nobody wanted to give in."])
+        t.pick(
+            [
+                "[They began to argue.|They started to fight.|They both pulled and shouted.]",
+                "They both got angry.",
+                "They had a big fight.",
+                "Nobody wanted to give in.",
+            ]
+        )
     )
     if t.has("BadEnding"):
-        t.add(f"{wanter.Name} stomped away, and {keeper.name} stayed angry for a long time.")
+        t.add(
+            f"{wanter.Name} [stomped away|ran off crying|went home], and {keeper.name} stayed [angry|mad|upset] for a long time."
+        )
     else:
         t.add(resolution)
 
@@ -237,21 +278,31 @@ def lost_thing(t: Teller) -> None:
             "it slipped out of " + h.his + " hands",
         ]
     )
-    t.add(f"{h.He} played and played, but then {how}!")
+    t.add(f"{h.He} [played and played|ran and jumped|had lots of fun], but then {how}!")
     t.take_from(h, c.thing)
     t.markers.add("consequence")
-    t.add(f"{h.Name} looked around, but the {c.thing} was gone. {h.He} was very sad.")
-    t.say(h, f"Where is my {c.thing}?", f"{h.Name} did not know where {h.his} {c.thing} was.")
+    t.add(
+        f"{h.Name} looked [around|everywhere|all around], but the {c.thing} was gone. {h.He} was [very sad|so sad|sad and scared|upset]."
+    )
+    t.say(
+        h,
+        f"[Where is my {c.thing}?|Oh no! Where did my {c.thing} go?|Has anyone seen my {c.thing}?]",
+        f"{h.Name} did not know where {h.his} {c.thing} was.",
+    )
     t.new_paragraph()
-    t.say(f, "I will help you look!", f"{f.Name} wanted to help {h.him} look.")
+    t.say(
+        f,
+        "[I will help you look!|Do not worry, we will find it!|Let's look together!]",
+        f"{f.Name} wanted to help {h.him} look.",
+    )
     if t.has("Conflict"):
-        t.add(f"{p.Name} gave them one flashlight to look with.")
+        t.add(f"{p.Name} gave them [one flashlight|just one flashlight] to look with.")
     conflict(t, f, h, "flashlight", f"Then they said sorry, and they looked for the {c.thing} together.")
     t.add(
         t.pick(
             [
-                "They looked under the trees and behind the bushes.",
-                "They searched high and low.",
+                "They looked [under the trees|behind the bushes|under the bench|by the fence] and [behind the bushes|in the grass|under the leaves].",
+                "They [searched high and low|looked and looked].",
                 f"They looked everywhere {c.prep} the {c.place}.",
             ]
         )
@@ -283,8 +334,12 @@ def lost_thing(t: Teller) -> None:
         ):
             t.add(f"At last, {f.name} saw something {c.thing_adj} in the grass. It was the {c.thing}!")
         t.give(h, c.thing)
-        t.say(h, f"Thank you, {f.name}!", f"{h.Name} thanked {f.name} again and again.")
-        t.add(f"{h.Name} held {h.his} {c.thing} tight all the way home.")
+        t.say(
+            h,
+            f"[Thank you, {f.name}!|You found it! Thank you, {f.name}!|Thank you so much, {f.name}!]",
+            f"{h.Name} thanked {f.name} again and again.",
+        )
+        t.add(f"{h.Name} held {h.his} {c.thing} [tight|close] all the way home.")
         ending(t, c, ["good friends help each other", "it is good to ask for help", "you should never give up"])
     t.summary = (
         f"{h.Name} loses {h.his} {c.thing_adj} {c.thing} {c.prep} the {c.place} and {f.name} helps {h.him} look for it."
@@ -304,19 +359,25 @@ def giving(t: Teller) -> None:
         t.pick(
             [
                 f"One day, {h.name} saw {f.name} {c.prep} the {c.place}. {f.He} looked sad.",
-                f"One morning, {h.name} met {f.name}, who was crying.",
+                f"[One morning|One afternoon|The next day], {h.name} met {f.name}, who was [crying|sitting all alone|looking very sad].",
             ]
         )
     )
-    t.say(h, "Why are you sad?", f"{h.Name} asked {f.name} why {f.he} was sad.")
+    t.say(h, "[Why are you sad?|What is wrong?|Why are you crying?]", f"{h.Name} asked {f.name} why {f.he} was sad.")
     t.say(f, f"I have no {c.thing} to play with.", f"{f.Name} said that {f.he} had no {c.thing} to play with.")
     if warned:
         t.markers.add("foreshadow_payoff")
         t.add(f"{h.Name} remembered the {c.thing} that broke the day before.")
     conflict(t, f, h, spare, f"Then {h.name} thought about how {f.name} felt, and {h.his} anger went away.")
-    t.add(f"{h.Name} thought for a moment. Then {h.he} gave {h.his} {c.thing_adj} {c.thing} to {f.name}.")
+    t.add(
+        f"{h.Name} [thought for a moment|thought and thought|looked at {f.name}]. Then {h.he} gave {h.his} {c.thing_adj} {c.thing} to {f.name}."
+    )
     t.hand_over(h, f, c.thing)
-    t.say(f, "Thank you! You are so kind.", f"{f.Name} was very happy and thanked {h.him}.")
+    t.say(
+        f,
+        "[Thank you! You are so kind.|Really? Thank you!|Oh, thank you! I love it!]",
+        f"{f.Name} was very happy and thanked {h.him}.",
+    )
     t.add(f"Now {f.name} had the {c.thing}, and {h.name} did not.")
     t.new_paragraph()
     t.add(
@@ -343,8 +404,10 @@ def giving(t: Teller) -> None:
             t,
             f"Then, to {h.his} surprise, {f.name} came back with a gift: {t.a(t.thing_adj(c.thing_adj) + ' ' + t.thing(c.thing, spare))} just for {h.him}!",
         ):
-            t.add(f"Soon {f.name} came to play too, and they played together all day.")
-        t.add(f"{h.Name} felt warm inside, because {h.he} had made a friend happy.")
+            t.add(
+                f"[Soon|Later|After lunch], {f.name} came to play too, and they played together [all day|until dinner|all afternoon]."
+            )
+        t.add(f"{h.Name} felt [warm inside|good inside|happy], because {h.he} had made a friend [happy|smile].")
         ending(
             t,
             c,
@@ -359,12 +422,22 @@ def wanting(t: Teller) -> None:
     shop = t.pick(["store", "market", "toy shop", "fair"])
     t.new_paragraph()
     t.add(f"One day, {p.name} took {h.name} to the {shop}.")
-    t.add(f"There, {h.name} saw {t.a(c.thing_adj + ' ' + c.thing)}. {h.He} wanted it so much!")
-    t.say(h, f"Can I have the {c.thing}, please?", f"{h.Name} asked {p.name} for the {c.thing}.")
+    t.add(
+        f"There, {h.name} saw {t.a(c.thing_adj + ' ' + c.thing)}. {h.He} wanted it [so much|more than anything|very, very much]!"
+    )
+    t.say(
+        h,
+        f"[Can I have the {c.thing}, please?|Please, can we get the {c.thing}?|Look at the {c.thing}! Can I have it?]",
+        f"{h.Name} asked {p.name} for the {c.thing}.",
+    )
     last = "it was the last one, and a boy had already bought it"
     why = last if t.has("Foreshadowing") else t.pick([last, "it cost too many coins", "it was only for looking at"])
     warned = foreshadow(t, f"{h.Name} saw that there was only one {c.thing} left.") if "last one" in why else False
-    t.say(p, "I am sorry, but we cannot get it.", f"{p.Name} said no, because {why}.")
+    t.say(
+        p,
+        "[I am sorry, but we cannot get it.|Not today, sweetie.|No, we cannot buy it today.]",
+        f"{p.Name} said no, because {why}.",
+    )
     if warned:
         t.markers.add("foreshadow_payoff")
     t.add(f"{h.Name} could not have the {c.thing}.")
@@ -375,7 +448,7 @@ def wanting(t: Teller) -> None:
             t,
             f"Then, to {h.his} surprise, {p.name} said {h.he} could have the {c.thing} for {h.his} birthday. But that was a whole year away!",
         )
-        t.add(f"{h.Name} cried and did not want anything else. {h.He} went home with nothing.")
+        t.add(f"{h.Name} [cried|sulked|pouted] and did not want anything else. {h.He} went home with nothing.")
         t.add(
             t.pick([f"All night, {h.he} thought about the {c.thing}.", f"{h.He} was grumpy for the rest of the day."])
         )
@@ -386,7 +459,7 @@ def wanting(t: Teller) -> None:
         t.instead(c.thing, other)
         t.give(h, other)
         if not twist(t, f"When {h.he} got home, {h.he} found that the {other} was even more fun than the {c.thing}!"):
-            t.add(f"At home, {h.name} played with the {other} all day.")
+            t.add(f"At home, {h.name} played with the {other} [all day|until bedtime|all afternoon].")
         t.add(f"{h.Name} liked to {verb_phrase(t, 'base')} with it too.")
         ending(
             t,
@@ -413,12 +486,16 @@ def learning(t: Teller) -> None:
             ]
         )
     )
-    t.say(h, "Can you show me how?", f"{h.Name} asked {f.name} to show {h.him} how.")
-    t.say(f, "Yes! Watch me.", f"{f.Name} said yes and showed {h.him}.")
+    t.say(
+        h,
+        "[Can you show me how?|How do you do it?|Will you teach me?]",
+        f"{h.Name} asked {f.name} to show {h.him} how.",
+    )
+    t.say(f, "[Yes! Watch me.|Sure! Look at me.|Of course! It is easy.]", f"{f.Name} said yes and showed {h.him}.")
     warned = foreshadow(
         t, f"{p.Name} told {h.name} to put on {h.his} {c.thing_adj} helmet first, but {h.he} did not listen."
     )
-    t.add(f"{h.Name} tried, but {h.he} fell down. {h.His} knee hurt, so {h.he} cried a little.")
+    t.add(f"{h.Name} tried, but {h.he} fell [down|over|on the ground]. {h.His} knee hurt, so {h.he} cried a little.")
     t.markers.add("consequence")
     if warned:
         t.markers.add("foreshadow_payoff")
@@ -431,10 +508,12 @@ def learning(t: Teller) -> None:
         t.add(f"{h.He} never learned to {skill}, and {h.he} felt sad whenever {h.he} saw {f.name}.")
         ending(t, c, ["you should listen to grown-ups", "giving up means you never learn"])
     else:
-        t.add(f"{h.Name} did not give up. {h.He} tried again and again.")
+        t.add(f"{h.Name} did not give up. {h.He} tried [again and again|every day|one more time, and then one more].")
         twist(t, f"Then something funny happened. {h.Name} did it so well that {f.name} asked {h.him} for help!")
-        t.add(f"At last, {h.he} could {skill}! {h.He} was so proud of {h.himself}.")
-        t.say(p, "Well done!", f"{p.Name} clapped and cheered for {h.him}.")
+        t.add(f"[At last|Finally|Then one day], {h.he} could {skill}! {h.He} was so proud of {h.himself}.")
+        t.say(
+            p, "[Well done!|You did it!|I am so proud of you!|Good job!]", f"{p.Name} clapped and cheered for {h.him}."
+        )
         t.add(f"After that, {h.name} and {f.name} would {skill} and {verb_phrase(t, 'base')} together.")
         ending(t, c, ["practice makes you better", "you should never give up", "trying is how we learn"])
     t.summary = f"{h.Name} wants to learn to {skill} like {f.name} and falls at first."
@@ -455,10 +534,10 @@ def helping(t: Teller) -> None:
     t.new_paragraph()
     t.add(f"One day, {h.name} went {c.prep} the {c.place} with {h.his} {c.thing_adj} {c.thing}.")
     t.give(h, c.thing)
-    t.add(f"There {h.he} heard a small cry. {critter.Name} {trouble}!")
-    t.say(critter, "Help me, please!", f"{critter.Name} needed help.")
+    t.add(f"There {h.he} heard a [small|little|sad] [cry|sound|noise]. {critter.Name} {trouble}!")
+    t.say(critter, "[Help me, please!|Help! Help!|Can someone help me?]", f"{critter.Name} needed help.")
     warned = foreshadow(t, f"{h.Name} remembered that {p.name} kept {fix} in the shed.")
-    t.add(f"{h.Name} wanted to help, but {h.he} was too small to do it alone.")
+    t.add(f"{h.Name} wanted to help, but {h.he} was too [small|little] to do it [alone|by {h.himself}].")
     if warned:
         t.markers.add("foreshadow_payoff")
         t.add(f"So {h.he} ran home and came back with {fix}, just as {h.he} had remembered.")
@@ -482,7 +561,11 @@ def helping(t: Teller) -> None:
         t.add(f"They used {fix}, and soon {critter.name} was free!")
         t.markers.add("consequence")
         twist(t, f"Then {critter.name} did something nobody expected: {critter.he} brought {h.name} a shiny gold coin!")
-        t.say(critter, "Thank you! You saved me.", f"{critter.Name} was very thankful.")
+        t.say(
+            critter,
+            "[Thank you! You saved me.|Thank you for helping me!|You are my hero!]",
+            f"{critter.Name} was very thankful.",
+        )
         t.add(
             f"From then on, {critter.name} and {h.name} were the best of friends. They liked to {verb_phrase(t, 'base')} together."
         )
@@ -505,10 +588,14 @@ def making(t: Teller) -> None:
     t.new_paragraph()
     t.add(f"One day, {h.name} and {f.name} wanted to make a big {what} {c.prep} the {c.place}.")
     t.add(f"They got {stuff}, and {h.name} brought {h.his} {c.thing_adj} {c.thing} to put on top.")
-    t.say(h, f"Let's make the best {what} ever!", f"{h.Name} said they would make the best {what} ever.")
+    t.say(
+        h,
+        f"[Let's make the best {what} ever!|This will be the biggest {what} in the world!|Let's make it really big!]",
+        f"{h.Name} said they would make the best {what} ever.",
+    )
     warned = foreshadow(t, "A big dog was running around nearby, wagging its long tail.")
     conflict(t, f, h, c.thing, f"Then they decided to put the {c.thing} on top together, and they laughed.")
-    t.add(f"They worked hard all morning. The {what} got bigger and bigger.")
+    t.add(f"They worked [hard|together] all [morning|afternoon|day]. The {what} got bigger and bigger.")
     t.new_paragraph()
     if warned or t.chance(0.3):
         t.add(f"Then {'the big dog' if warned else 'a puppy'} ran by and bumped into the {what}. It fell down!")
@@ -525,11 +612,13 @@ def making(t: Teller) -> None:
             + (", and the " + c.thing + " was broken too." if broke else f". {h.Name} knocked it over by mistake.")
         )
         t.markers.add("consequence")
-        t.add(f"{h.Name} and {f.name} were too tired to start again. They went home sad.")
+        t.add(
+            f"{h.Name} and {f.name} were too tired to start again. They went home [sad|slowly, with their heads down]."
+        )
         ending(t, c, ["things can break in a moment", "you should build in a safe place"])
     else:
         if broke:
-            t.add("But they did not give up. They built it again, even better than before.")
+            t.add("But they did not give up. They built it again, [even better than before|bigger than before].")
         if not twist(
             t,
             f"When they were done, {p.name} came and said it was the best {what} in the whole town, and took a picture of it!",
@@ -547,11 +636,13 @@ def rainy_day(t: Teller) -> None:
     t.add(f"One morning, {h.name} wanted to go to the {c.place} to {verb_phrase(t, 'base')}.")
     t.add(f"{h.He} wanted to take {h.his} {c.thing_adj} {c.thing} too.")
     warned = foreshadow(t, f"But {h.he} saw big gray clouds in the sky.")
-    t.add("Then it began to rain. It rained and rained.")
+    t.add(
+        "[Then|But then|Just then] it began to rain. [It rained and rained.|The rain came down hard.|Big drops fell from the sky.]"
+    )
     if warned:
         t.markers.add("foreshadow_payoff")
     t.say(p, f"We cannot go to the {c.place} today.", f"{p.Name} said they could not go to the {c.place} in the rain.")
-    t.add(f"{h.Name} could not go outside, so {h.he} had to pick something else to do.")
+    t.add(f"{h.Name} could not go outside, so {h.he} had to [pick|find] something else to do.")
     t.instead(c.place, "inside")
     other = f if f.kind in ("girl", "boy") else p
     conflict(t, other, h, c.thing, "Then they played with it one at a time, and it was fun for both.")
@@ -568,7 +659,7 @@ def rainy_day(t: Teller) -> None:
             f"Then, just when {h.he} was having the most fun, the sun came out and a big rainbow shone over the {c.place}!",
         ):
             t.add(f"It was so much fun that {h.he} forgot all about the rain.")
-        t.add(f"That night, {h.name} told {p.name} it was a great day after all.")
+        t.add(f"[That night|At dinner], {h.name} told {p.name} it was a [great|good|fun] day after all.")
         ending(t, c, ["you can have fun even when plans change", "a rainy day can be a happy day"])
     t.summary = f"Rain stops {h.name} from going to the {c.place}, so {h.he} plays inside with {h.his} {c.thing}."
 
@@ -577,14 +668,16 @@ def exploring(t: Teller) -> None:
     c = begin(t)
     h, f, p = c.hero, c.friend, c.parent
     t.new_paragraph()
-    t.add(f"One day, {h.name} and {f.name} went to explore the {c.place}.")
+    t.add(f"[One day|One morning|After breakfast], {h.name} and {f.name} went to explore the {c.place}.")
     warned = foreshadow(t, f"{p.Name} told them to come home before dark.")
     t.add(
-        f"They walked and walked. Then {h.name} saw something {c.thing_adj} under a bush. It was {t.a(c.thing_adj + ' ' + c.thing)}!"
+        f"They [walked and walked|walked for a long time|went down a little path]. [Then|Soon|After a while], {h.name} saw something {c.thing_adj} under a bush. It was {t.a(c.thing_adj + ' ' + c.thing)}!"
     )
     t.give(h, c.thing)
-    t.say(h, "Look what I found!", f"{h.Name} showed {f.name} what {h.he} found.")
-    t.say(f, "Wow! Whose is it?", f"{f.Name} wondered whose it was.")
+    t.say(
+        h, "[Look what I found!|Look! Come and see!|Wow, look at this!]", f"{h.Name} showed {f.name} what {h.he} found."
+    )
+    t.say(f, "[Wow! Whose is it?|Where did it come from?|Is it ours now?]", f"{f.Name} wondered whose it was.")
     conflict(t, f, h, c.thing, f"Then they agreed that the {c.thing} belonged to both of them.")
     t.new_paragraph()
     if bad(t):
@@ -605,7 +698,7 @@ def exploring(t: Teller) -> None:
             t, f"Then the {c.thing} began to shake! Under it was a tiny turtle, and it had been hiding there all along."
         )
         t.add(f"They took the {c.thing} home and showed {p.name}. {p.Name} smiled.")
-        t.add(f"{h.Name} and {f.name} could not wait to explore again.")
+        t.add(f"{h.Name} and {f.name} could not wait to [explore again|go back|go on another adventure].")
         ending(t, c, ["the world is full of surprises", "it is fun to explore with a friend"])
     t.summary = f"{h.Name} and {f.name} explore the {c.place} and find {t.a(c.thing_adj + ' ' + c.thing)}."
 

@@ -10,11 +10,13 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from tinystories.synth.schemas import SCHEMAS
+from tinystories.synth.home_schemas import HOME_SCHEMAS
+from tinystories.synth.schemas import SCHEMAS as PLOT_SCHEMAS
 from tinystories.synth.teller import Teller
 from tinystories.synth.words import FEATURES, Vocabulary
 
-VERSION = 2  # bump when the output changes, so token caches built from older stories are not reused
+VERSION = 4  # bump when the output changes, so token caches built from older stories are not reused
+SCHEMAS = PLOT_SCHEMAS | HOME_SCHEMAS
 FEATURE_SHARE = {
     "Dialogue": 0.5,
     "BadEnding": 0.2,
@@ -76,7 +78,7 @@ class StoryGenerator:
         if {"foreshadow_hint", "foreshadow_payoff"} <= teller.markers:
             teller.markers.add("Foreshadowing")
         return Story(
-            text=teller.text(),
+            text=teller.finished_text(),
             words=(verb.base, noun, adjective),
             features=features,
             summary=teller.summary,

@@ -6,15 +6,51 @@ pronouns, an object given away changes hands, and every feature leaves a marker 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
-from tinystories.synth.words import Verb, Vocabulary, article
+from tinystories.synth.words import SYNONYMS, Verb, Vocabulary, article
 
+SPEECH_VERBS = ["said", "said", "said", "said", "shouted", "whispered", "cried", "called", "replied", "laughed"]
 PRONOUNS = {
     "f": ("she", "her", "her", "herself"),
     "m": ("he", "him", "his", "himself"),
     "n": ("it", "it", "its", "itself"),
 }
+
+
+_CHOICE = re.compile(r"\[([^\[\]]*)\]")
+_SYNONYMS = [(ways[0].strip(" ,"), re.compile(pattern, re.M), ways) for pattern, ways in SYNONYMS]
+
+
+def reword(rng: random.Random, text: str, keep: frozenset[str] = frozenset()) -> str:
+    """Some common words and phrases said another way (`SYNONYMS`), apart from the words in `keep` (a story's
+    drawn words, which must appear as drawn)."""
+    for plain, pattern, ways in _SYNONYMS:
+        if plain not in text:  # most patterns have nothing to match: skip the scan
+            continue
+
+        def swap(m: re.Match, ways: list[str] = ways) -> str:
+            word = m.group(1)
+            if word.strip(" ,") in keep:
+                return m.group(0)
+            new = rng.choice(ways)
+            if word.endswith(", ") and not new.endswith(" "):
+                new += ", "
+            elif word.endswith(" ") and not new.endswith(" "):
+                new += " "
+            return m.group(0).replace(word, new, 1)
+
+        text = pattern.sub(swap, text)
+    return text
+
+
+def vary(rng: random.Random, text: str) -> str:
+    """Expand each `[a|b|c]` in `text` to one of its options (innermost first, so options may nest): how a
+    sentence is written in many ways at once, which is what keeps a corpus of templates from repeating itself."""
+    while "[" in text:
+        text = _CHOICE.sub(lambda m: rng.choice(m.group(1).split("|")), text)
+    return " ".join(text.split())
 
 
 @dataclass
@@ -67,6 +103,11 @@ class Teller:
     summary: str = ""
     verb_object: str | None = None  # the plural object the drawn verb takes, chosen once per story
     events: list[tuple] = field(default_factory=list)  # ("gave", giver, receiver, thing), ("instead", want, got)
+
+    @property
+    def keep(self) -> frozenset[str]:
+        """The drawn words, which `reword` leaves as they are."""
+        return frozenset((self.verb.base, self.verb.past, self.verb.ing, self.noun, self.adjective))
 
     # --- choosing -----------------------------------------------------------------------------------------------
     def pick(self, options: list):
@@ -136,7 +177,8 @@ class Teller:
 
     # --- writing ------------------------------------------------------------------------------------------------
     def add(self, *sentences: str) -> None:
-        self.paragraphs[-1].extend(s for s in sentences if s)
+        """Sentences to the story, each `[a|b]` choice in them made (`vary`)."""
+        self.paragraphs[-1].extend(vary(self.rng, s) for s in sentences if s)
 
     def new_paragraph(self) -> None:
         if self.paragraphs[-1]:
@@ -149,7 +191,8 @@ class Teller:
             self.add(reported)
             return
         self.markers.add("Dialogue")
-        how = how or ("asked" if quote.endswith("?") else self.pick(["said", "said", "said", "shouted", "whispered"]))
+        quote = vary(self.rng, quote)
+        how = how or ("asked" if quote.endswith("?") else self.pick(SPEECH_VERBS))
         lead_in = quote[:-1] + "," if quote.endswith(".") else quote  # "We can share," said Tom.
         form = self.rng.randrange(3)
         if form == 0:
@@ -164,3 +207,7 @@ class Teller:
 
     def text(self) -> str:
         return "\n".join(" ".join(p) for p in self.paragraphs if p)
+
+    def finished_text(self) -> str:
+        """The story as told, its common words said in varied ways (`reword`, once over the whole text)."""
+        return reword(self.rng, self.text(), self.keep)

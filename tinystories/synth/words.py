@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 
 def _split(text: str) -> list[str]:
@@ -133,12 +134,16 @@ ADJECTIVES = THING_ADJECTIVES + [a for a in BEING_ADJECTIVES if a not in THING_A
 GIRL_NAMES = _split(
     """Lily Mia Sue Anna Lucy Emma Zoe Amy Sara Lila Ella Rose Kate Jane Molly Daisy Sophie Chloe Ava Grace
     Ruby Nora Ivy Mila Hannah Julia Kitty Polly Rosie Tina Ellie Maya Lola Abby Jenny Bella Nina Mary Sally
-    Fiona"""
+    Fiona Olivia Amelia Isla Poppy Evie Freya Alice Lucy Hazel Holly Willow Violet Clara Stella Luna Penny
+    Hope Joy Meg Beth Tess Gemma Jade Kim Lisa Nell Rita Vicky Wendy Alma Bonnie Cora Dora Edie Flora Greta
+    Heidi Iris June Lena Mabel Nancy Opal Pearl Queenie Rachel Susie Trixie Una Vera Winnie"""
 )
 BOY_NAMES = _split(
     """Tom Ben Max Sam Tim Jack Leo Bob Jake Timmy Tommy Billy Joe Dan Mark Luke Ned Pete Ollie Finn Noah
     Henry Oscar Theo Eli Ryan Jimmy Adam Alex Bobby Charlie Danny Eddie Frank George Harry Jon Kevin Leon
-    Milo"""
+    Milo Oliver Jacob Lucas Ethan Owen Liam Jamie Rory Toby Archie Arthur Freddie Louie Reggie Stanley Albert
+    Carl Dennis Felix Gus Hugo Ian Jasper Kit Larry Marco Nick Otto Paul Quinn Ralph Simon Teddy Victor
+    Walter Zack Benny Buddy Chip Dexter Elliot Gary Howard Ivan Jerry Kenny Lenny Morris Nate Percy Ron"""
 )
 PLACE_ADJECTIVES = _split(
     """big small little old pretty quiet sunny green lovely beautiful noisy busy cozy dark bright warm cold
@@ -193,15 +198,15 @@ class Vocabulary:
             boys=cut(BOY_NAMES, 6),
         )
 
-    @property
+    @cached_property
     def things(self) -> list[str]:
         return self.toys + self.foods + self.objects
 
-    @property
+    @cached_property
     def nouns(self) -> list[str]:
         return self.things + self.animals + [p for p, _ in self.places]
 
-    @property
+    @cached_property
     def adjectives(self) -> list[str]:
         return self.thing_adjectives + [a for a in self.being_adjectives if a not in self.thing_adjectives]
 
@@ -243,3 +248,188 @@ def article(word: str) -> str:
     if first.startswith("hour") or first[0] in "aeiou":
         return "an"
     return "a"
+
+
+# --- the everyday world of the episodes (everyday.py) ----------------------------------------------------------
+# Activities by place, as a verb phrase in its base form; `activity_forms` gives its past and -ing forms.
+PLACE_ACTIVITIES = {
+    "park": """play on the swings|go down the slide|feed the ducks|run on the grass|play catch|fly a kite|
+        climb the big tree|roll down the hill|play tag|look for bugs|sit on the bench|jump over the puddles""",
+    "beach": """build a sandcastle|look for shells|splash in the waves|dig in the sand|run along the water|
+        watch the boats|throw stones into the sea|fly a kite|bury their feet in the sand|look at the crabs""",
+    "garden": """water the flowers|dig in the dirt|pick the berries|plant some seeds|look at the bees|
+        pull the weeds|smell the roses|chase the butterflies|sit under the apple tree|rake the leaves""",
+    "farm": """feed the chickens|pet the cows|ride on the tractor|collect the eggs|brush the horse|
+        watch the pigs roll in the mud|jump in the hay|count the sheep|give the goats some grass""",
+    "forest": """walk under the tall trees|look for mushrooms|listen to the birds|jump over logs|
+        collect pinecones|follow a little path|look for squirrels|build a hut out of sticks""",
+    "house": """build a fort out of blankets|play with blocks|read a book|draw pictures|play hide and seek|
+        bake cookies|help with the dishes|do a puzzle|dress up|have a tea party""",
+    "school": """sing songs|paint pictures|play with clay|read stories|count to ten|learn new words|
+        play outside at recess|build a tower of blocks|eat lunch with friends""",
+    "pond": """feed the ducks|throw pebbles in the water|look at the frogs|watch the fish swim|
+        sail a little boat|sit on the dock|catch tadpoles in a jar""",
+    "playground": """go down the slide|play on the swings|climb the monkey bars|play in the sandbox|
+        spin on the merry-go-round|play tag|jump rope|ride the seesaw""",
+    "zoo": """look at the lions|watch the monkeys swing|feed the goats|see the tall giraffes|
+        wave at the elephants|watch the penguins swim|eat ice cream by the bears""",
+    "hill": """roll down the grass|fly a kite|look at the town below|race to the top|
+        watch the clouds|have a picnic|pick wild flowers""",
+    "lake": """swim in the cool water|skip stones|watch the ducks|sit on the dock|go fishing|
+        ride in a little boat|splash by the shore""",
+}
+# Verbs the activity phrases and episodes start with that are not in VERBS, "base:past", "!" as in VERBS.
+MORE_VERBS = _verbs(
+    "act",
+    """go:went feed:fed look:looked fly:flew water:watered pick:picked plant:planted pull:pulled
+    smell:smelled chase:chased rake:raked pet:petted! collect:collected brush:brushed watch:watched
+    count:counted give:gave walk:walked listen:listened follow:followed do:did have:had learn:learned
+    eat:ate see:saw wave:waved skip:skipped! sail:sailed catch:caught ride:rode bury:buried throw:threw
+    help:helped dress:dressed make:made spin:spun! race:raced sit:sat! rock:rocked""",
+)
+
+# Things seen and heard outdoors, for the episodes' detail.
+NATURE = _split(
+    """tree flower bush rock stone leaf stick log puddle cloud rainbow nest pond hill path fence gate bench
+    mushroom pinecone acorn shell feather daisy rose sunflower tulip"""
+)
+SKY = [
+    "The sun was shining and the sky was blue.",
+    "The sky was gray, and it looked like rain.",
+    "Big white clouds floated across the sky.",
+    "It was a warm day, and the birds were singing.",
+    "The wind was blowing the leaves around.",
+    "It was a cold morning, and the grass was wet.",
+    "The sun was hot, so they stayed in the shade.",
+    "Snow had fallen in the night, and everything was white.",
+    "A soft rain was falling on the roof.",
+    "The air smelled of flowers.",
+]
+# What an animal says: the sound and the verb for it.
+ANIMAL_SOUNDS = {
+    "dog": ("Woof", "barked"),
+    "puppy": ("Woof", "barked"),
+    "cat": ("Meow", "meowed"),
+    "kitten": ("Meow", "mewed"),
+    "bird": ("Tweet", "chirped"),
+    "robin": ("Tweet", "sang"),
+    "duck": ("Quack", "quacked"),
+    "goose": ("Honk", "honked"),
+    "cow": ("Moo", "mooed"),
+    "frog": ("Ribbit", "croaked"),
+    "lion": ("Roar", "roared"),
+    "tiger": ("Roar", "roared"),
+    "pig": ("Oink", "oinked"),
+    "sheep": ("Baa", "bleated"),
+    "lamb": ("Baa", "bleated"),
+    "goat": ("Maa", "bleated"),
+    "owl": ("Hoo", "hooted"),
+    "bee": ("Buzz", "buzzed"),
+    "horse": ("Neigh", "neighed"),
+    "pony": ("Neigh", "neighed"),
+    "mouse": ("Squeak", "squeaked"),
+    "hen": ("Cluck", "clucked"),
+    "chicken": ("Cluck", "clucked"),
+    "crow": ("Caw", "cawed"),
+    "monkey": ("Ooh ooh", "chattered"),
+    "bear": ("Grr", "growled"),
+}
+ANIMAL_LOOKS = _split(
+    """fluffy furry soft little tiny big spotted striped friendly shy sleepy hungry playful funny cute
+    gentle fat skinny wet muddy brown white black gray orange"""
+)
+FOOD_TASTES = _split("yummy sweet warm tasty delicious crunchy juicy soft fresh hot cold sticky gooey")
+ADVERBS = _split(
+    """happily slowly quickly carefully gently loudly softly quietly proudly sadly excitedly bravely
+    kindly politely patiently"""
+)
+FEELINGS = _split(
+    """happy glad excited proud sad upset scared worried angry surprised tired sleepy hungry lonely
+    shy calm brave curious silly"""
+)
+BODY = _split("hand hands feet nose ears eyes tummy knee head hair face arm leg toes fingers mouth cheeks")
+ROOMS = _split("kitchen bedroom living_room bathroom backyard porch attic basement hallway")
+HOUSEHOLD = _split(
+    """table bed floor stairs sofa couch window door rug shelf closet sink bathtub oven fridge
+    toy_box cupboard"""
+)
+GROWNUPS = [
+    ("Grandma", "f", "grandma"),
+    ("Grandpa", "m", "grandpa"),
+    ("the teacher", "f", "teacher"),
+    ("the baker", "m", "baker"),
+    ("the farmer", "m", "farmer"),
+    ("the old lady next door", "f", "neighbor"),
+    ("the doctor", "f", "doctor"),
+    ("the mailman", "m", "mailman"),
+    ("Aunt May", "f", "aunt"),
+    ("Uncle Bob", "m", "uncle"),
+]
+PRETEND = [
+    ("a pirate", "ship", "sailed across the sea and looked for gold"),
+    ("a princess", "castle", "had a big party for all the animals"),
+    ("a brave knight", "castle", "fought a big, scary dragon"),
+    ("a doctor", "hospital", "made all the sick teddies feel better"),
+    ("a chef", "restaurant", "cooked soup for everyone"),
+    ("an astronaut", "rocket", "flew to the moon and back"),
+    ("a firefighter", "fire truck", "put out a pretend fire"),
+    ("a teacher", "school", "taught the dolls how to count"),
+    ("a king", "castle", "gave orders to all the toys"),
+    ("a superhero", "secret cave", "saved the town from a monster"),
+    ("a farmer", "farm", "fed all the pretend animals"),
+    ("a mermaid", "sea cave", "swam with the fish"),
+]
+GAMES = _split(
+    """hide_and_seek tag catch house pretend ring-around-the-rosy Simon_says a_board_game blocks
+    dress-up follow_the_leader"""
+)
+CHORES = [
+    ("wash the dishes", "washed the dishes", "washing the dishes"),
+    ("sweep the floor", "swept the floor", "sweeping the floor"),
+    ("fold the clothes", "folded the clothes", "folding the clothes"),
+    ("water the plants", "watered the plants", "watering the plants"),
+    ("feed the cat", "fed the cat", "feeding the cat"),
+    ("set the table", "set the table", "setting the table"),
+    ("put away the toys", "put away the toys", "putting away the toys"),
+    ("make the bed", "made the bed", "making the bed"),
+    ("carry the bags", "carried the bags", "carrying the bags"),
+    ("dust the shelves", "dusted the shelves", "dusting the shelves"),
+]
+
+# Words and phrases said in more than one way: a pattern (a regular expression, its first group the part
+# replaced) and the ways to say it, the first being the plain one. Only meaning-keeping swaps, in the contexts
+# given, and every replacement keeps the sound its article needs (a big, a huge, a giant).
+SYNONYMS: list[tuple[str, list[str]]] = [
+    (r"\b(very) (?=\w)", ["very", "very", "so", "really"]),
+    (r"\b(big)\b(?! (?:day|hug|smile|breath|fight|yawn|boom|help))", ["big", "big", "big", "huge", "giant", "large"]),
+    (r"\b(little) (?!bit|while|more|one)(?=[a-z])", ["little", "little", "small", "tiny"]),
+    (r"\b(?:was|felt|and) (happy)\b", ["happy", "happy", "glad", "very happy"]),
+    (r"\b(?:was|felt|and) (sad)\b", ["sad", "sad", "upset", "unhappy", "very sad"]),
+    (r"\b(?:was|felt|got|very|so) (scared)\b", ["scared", "scared", "afraid", "frightened"]),
+    (r"\b(?:was|felt|got|very|so) (angry)\b", ["angry", "angry", "mad", "cross"]),
+    (r"(?:^|(?<=[.!?] ))(Then,? )(?=[a-z]|[A-Z][a-z]+ )", ["Then ", "Then ", "After that, ", "Soon, ", "Next, "]),
+    (r"(?:^|(?<=[.!?] ))(One day), ", ["One day", "One day", "One morning", "One afternoon", "One sunny day"]),
+    (r"\b(smiled)\b", ["smiled", "smiled", "grinned", "beamed"]),
+    (r"\b(laughed)\b", ["laughed", "laughed", "giggled"]),
+    (r"\b(loved) to\b", ["loved", "loved", "really liked", "liked"]),
+    (r"\b(went home)\b", ["went home", "went home", "walked home", "headed home", "went back home"]),
+    (r"\b(for a long time)\b", ["for a long time", "for a long time", "for a while", "for a very long time"]),
+    (r"\b(all day)\b", ["all day", "all day", "all day long"]),
+    (r"\b(pretty) (?=[a-z])", ["pretty", "beautiful", "lovely"]),
+    (r"\b(a lot)\b", ["a lot", "a lot", "very much"]),
+    (r"\b(looked around)\b", ["looked around", "looked around", "looked all around", "looked left and right"]),
+    (r"\b(saw) (?=a |an |the |something |some )", ["saw", "saw", "spotted", "noticed"]),
+    (r"\b(began to)\b", ["began to", "started to"]),
+    (r"\b(ran to)\b", ["ran to", "ran to", "hurried to", "raced to"]),
+    (r"\b(looked for)\b", ["looked for", "searched for"]),
+    (r"\b(shouted)\b", ["shouted", "shouted", "yelled"]),
+    (r"\b(?:was|felt|so|very) (excited)\b", ["excited", "excited", "thrilled"]),
+    (r"\b(wanted to) (?!be |have )", ["wanted to", "wanted to", "really wanted to", "wished to"]),
+    (r"\b(a lot of)\b", ["a lot of", "lots of"]),
+    (r"\b(quickly)\b", ["quickly", "quickly", "fast", "very fast"]),
+    (r"\b(cried)(?= a little| and| all)", ["cried", "cried", "sobbed", "wept"]),
+    (r"\b(together)\b(?=[.!])", ["together", "together", "together all day", "side by side"]),
+    (r"\b(After a while), ", ["After a while", "After some time", "A little later", "Before long"]),
+    (r"\b(Suddenly), ", ["Suddenly", "Suddenly", "All of a sudden", "Just then"]),
+    (r"\b(At last), ", ["At last", "At last", "Finally", "In the end"]),
+]
