@@ -96,8 +96,7 @@ def animal_met(t: Teller, hero: Character, friend: Character, parent: Character)
             [
                 f"On the way, {hero.name} saw {t.a(look + ' ' + kind)} {where}.",
                 f"Then {hero.name} heard a sound {where}. It was {t.a(look + ' ' + kind)}!",
-                f"{t.pick(['Suddenly', 'Just then', 'After a while'])}, "
-                f"{t.a(look + ' ' + kind)} came out from {where}.",
+                f"{t.pick(['Suddenly', 'Just then', 'After a while'])}, {t.a(look + ' ' + kind)} appeared {where}.",
             ]
         )
     )

@@ -151,7 +151,7 @@ def begin(t: Teller) -> Cast:
             )
         )
     else:
-        friend = t.animal()
+        friend = t.animal(t.pick(land_animals(t)))
     parent = t.parent()
     cast = Cast(hero, friend, parent, thing, thing_adj, place, prep)
     scenery(t, cast)

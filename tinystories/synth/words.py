@@ -400,7 +400,7 @@ CHORES = [
 # replaced) and the ways to say it, the first being the plain one. Only meaning-keeping swaps, in the contexts
 # given, and every replacement keeps the sound its article needs (a big, a huge, a giant).
 SYNONYMS: list[tuple[str, list[str]]] = [
-    (r"\b(very) (?=\w)", ["very", "very", "so", "really"]),
+    (r"\b(very) (?!much)(?=\w)", ["very", "very", "so", "really"]),
     (r"\b(big)\b(?! (?:day|hug|smile|breath|fight|yawn|boom|help))", ["big", "big", "big", "huge", "giant", "large"]),
     (r"\b(little) (?!bit|while|more|one)(?=[a-z])", ["little", "little", "small", "tiny"]),
     (r"\b(?:was|felt|and) (happy)\b", ["happy", "happy", "glad", "very happy"]),
