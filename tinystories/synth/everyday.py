@@ -17,13 +17,13 @@ from tinystories.synth.words import (
     FEELINGS,
     FOOD_TASTES,
     GAMES,
-    GROWNUPS,
     MORE_VERBS,
     NATURE,
     PLACE_ACTIVITIES,
     PRETEND,
     SKY,
     VERBS,
+    VISITORS,
     Verb,
     plural,
 )
@@ -40,14 +40,6 @@ def activity(phrase: str, form: str) -> str:
     verb = _FORMS[head]
     word = {"base": verb.base, "past": verb.past, "ing": verb.ing}[form]
     return f"{word} {rest}".strip()
-
-
-def place_activities(place: str) -> list[str]:
-    return ACTIVITIES.get(place) or ACTIVITIES["park"]
-
-
-def companion(t: Teller, hero: Character, others: list[Character]) -> Character:
-    return t.pick(others) if others else hero
 
 
 # --- the episodes -------------------------------------------------------------------------------------------------
@@ -278,7 +270,7 @@ def game(t: Teller, hero: Character, friend: Character, parent: Character) -> No
 
 
 def visit(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
-    name, gender, kind = t.pick(GROWNUPS[:2] + GROWNUPS[8:])
+    name, gender, kind = t.pick(VISITORS)
     grown = Character(name, gender, kind)
     if any(c.name == name for c in t.characters):
         return
@@ -340,7 +332,7 @@ def garden_growing(t: Teller, hero: Character, friend: Character, parent: Charac
             ]
         )
     )
-    t.add(f"Every day, {hero.he} gave it water and waited {t.pick(ADVERBS[-1:] + ['and waited'])}.")
+    t.add(f"Every day, {hero.he} gave it water and waited [patiently|and waited].")
     t.add(
         t.pick(
             [
