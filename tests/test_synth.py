@@ -22,7 +22,7 @@ from tinystories.synth.teller import reword, vary
 from tinystories.synth.words import BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
 from tinystories.text_stats import distinct_n
 
-N = 10_000
+N = 5_000
 
 
 @pytest.fixture(scope="module")
