@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import JSONHandler, make_checkpoint
-from tinystories.eval.grading import grade_completions, parse_grade
+from tinystories.eval.grading import GRADE_SCHEMA, grade_completions, parse_grade
 from tinystories.llm import ChatClient
 from tinystories.wandb_files import history, summary
 
@@ -24,9 +24,12 @@ GOOD = 'Fine work.\n{"grammar": 8, "creativity": 6, "consistency": 7, "plot": 5,
 
 class Grader(JSONHandler):
     replies: dict[str, str] = {}  # a word in the story beginning -> what to answer: good, prose, range, slow, 400
+    requests: list[dict] = []
 
     def do_POST(self) -> None:
-        prompt = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["messages"][0]["content"]
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        Grader.requests.append(body)
+        prompt = body["messages"][0]["content"]
         mode = next((m for word, m in Grader.replies.items() if word in prompt), "good")
         if mode == "400":
             return self.reply(400, b'{"error": {"message": "bad request"}}')
@@ -42,7 +45,7 @@ class Grader(JSONHandler):
 
 @pytest.fixture
 def grader():
-    Grader.replies = {}
+    Grader.replies, Grader.requests = {}, []
     server = ThreadingHTTPServer(("127.0.0.1", 0), Grader)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/v1"
@@ -73,6 +76,43 @@ def test_grades_and_failures_are_reported_per_prompt(grader: str) -> None:
 def test_parse_grade_takes_the_last_json_object() -> None:
     reply = 'Example: {"grammar": 1}\nMy grade:\n' + GOOD.split("\n")[1]
     assert parse_grade(reply)["grammar"] == 8.0
+
+
+@pytest.mark.parametrize(
+    "reply, expected",
+    [
+        ("Grammar: 8/10, Creativity: 7/10, Consistency: 9/10, Plot: 8/10. Age group: C (6-7)", (8, 7, 9, 8, "C")),
+        (
+            "The grammar is good.\n**Grammar**: 8\n**Creativity**: 6 out of 10\nConsistency with the beginning: "
+            "7/10\nPlot - 5\nI guess the age group is B.",
+            (8, 6, 7, 5, "B"),
+        ),
+        ("grammar 9/10, creativity 8 / 10, consistency 7/10, plot 6/10; age group: 4-5", (9, 8, 7, 6, "B")),
+    ],
+)
+def test_parse_grade_reads_the_papers_free_text_format(reply: str, expected: tuple) -> None:
+    grade = parse_grade(reply)
+    assert tuple(grade[c] for c in ("grammar", "creativity", "consistency", "plot", "age_group")) == expected
+
+
+@pytest.mark.parametrize(
+    "reply, why",
+    [
+        ("Grammar: 8/10, Creativity: 7/10, Plot: 8/10. Age group: C", "no consistency score"),
+        ("Grammar: 8/10, Creativity: 7/10, Consistency: 9/10, Plot: 8/10.", "no age group"),
+        ("Grammar: 18/10, Creativity: 7/10, Consistency: 9/10, Plot: 8/10. Age group: C", "grammar is 18.0"),
+    ],
+)
+def test_unreadable_free_text_grades_say_what_is_missing(reply: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why):
+        parse_grade(reply)
+
+
+def test_grades_are_asked_for_as_json_that_fits_the_schema(grader: str) -> None:
+    grade_completions(ChatClient(grader, "grader", max_retries=0), {"A story about cats.": " The end."})
+    fmt = Grader.requests[-1]["response_format"]
+    assert fmt["type"] == "json_schema" and fmt["json_schema"]["schema"] == GRADE_SCHEMA
+    assert GRADE_SCHEMA["required"] == ["assessment", "grammar", "creativity", "consistency", "plot", "age_group"]
 
 
 def evaluate(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -124,6 +164,7 @@ def test_evaluate_a_checkpoint_without_and_with_a_grader(tmp_path: Path, grader:
         (["ckpt=/no/such.ckpt"], "/no/such.ckpt is neither a checkpoint file nor a Hugging Face model directory"),
         (["ckpt={ckpt}", "prompts=paper"], "could not load the paper's prompts"),
         (["ckpt={ckpt}", "colour=blue"], "unknown setting 'colour'"),
+        (["ckpt={ckpt}", "structured=xml"], "structured=xml: use auto, json_schema, json_object, off"),
     ],
 )
 def test_bad_arguments_get_one_clear_error(tmp_path: Path, args: list[str], message: str) -> None:

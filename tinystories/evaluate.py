@@ -26,7 +26,7 @@ from tinystories.eval.grading import grade_completions
 from tinystories.eval.probes import load_probes, score_probes
 from tinystories.eval.quality import story_quality
 from tinystories.inference import load_model
-from tinystories.llm import ChatClient, LLMError
+from tinystories.llm import STRUCTURED_FORMS, ChatClient, LLMError
 from tinystories.model import Transformer
 from tinystories.sampling import Sampling, continue_text
 
@@ -51,6 +51,8 @@ class EvaluateSettings:
     greedy_tokens: int = cli.setting(12, "tokens of each probe's greedy completion checked for the answer")
     grade: bool = cli.setting(True, "LLM grades; needs OPENAI_BASE_URL and/or OPENAI_API_KEY, else skipped")
     grader_model: str = cli.setting("gpt-4o-mini", "the grading model the endpoint serves")
+    structured: str = cli.setting("auto", "how to ask the grader for JSON: auto | json_schema | json_object | off")
+    max_prompts: int | None = cli.setting(None, "story beginnings to sample from at most (default: all)")
     out: str | None = cli.setting(None, "the JSON to write (default: RUN_DIR/eval/<checkpoint>.json)")
     wandb: bool = cli.setting(False, "log the results to W&B")
     device: str = cli.setting("cpu", "cpu, cuda, cuda:1, mps")
@@ -130,9 +132,9 @@ def sample_completions(model: Transformer, tokenizer, prompts: list[str], args: 
     return {p: continue_text(model, tokenizer, p, sampling, args.samples, generator) for p in prompts}
 
 
-def grade(completions: dict[str, list[str]], model: str) -> dict:
+def grade(completions: dict[str, list[str]], model: str, structured: str) -> dict:
     try:
-        client = ChatClient.from_env(model)
+        client = ChatClient.from_env(model, structured=structured)
     except LLMError as e:
         print(f"LLM grading skipped: {e}")
         return {"skipped": str(e)}
@@ -194,10 +196,14 @@ def log_to_wandb(results: dict, completions: dict[str, list[str]]) -> None:
 def evaluate(args: EvaluateSettings) -> dict:
     if bool(args.ckpt) == bool(args.hf):
         raise ConfigError("name one model: ckpt=PATH (a .ckpt file) or hf=DIR (a Hugging Face model directory)")
+    if args.structured not in ("auto", *STRUCTURED_FORMS):
+        raise ConfigError(f"structured={args.structured}: use auto, {', '.join(STRUCTURED_FORMS)}")
+    if args.max_prompts is not None and args.max_prompts < 1:
+        raise ConfigError(f"max_prompts={args.max_prompts}: give 1 or more, or leave it out for all")
     model, tokenizer = load_model(args.ckpt or args.hf, args.tokenizer)
     model.to(args.device)
     stories = eval_stories(args.data, args.split, args.max_stories)
-    prompts = load_prompts(args.prompts)
+    prompts = load_prompts(args.prompts)[: args.max_prompts]
     results = {
         "model": str(args.ckpt or args.hf),
         "params": model.num_params(),
@@ -209,7 +215,7 @@ def evaluate(args: EvaluateSettings) -> dict:
     completions = sample_completions(model, tokenizer, prompts, args)
     results["quality"] = story_quality([p + c for p, texts in completions.items() for c in texts])
     if args.grade:
-        results["grades"] = grade(completions, args.grader_model)
+        results["grades"] = grade(completions, args.grader_model, args.structured)
     results["samples"] = completions
 
     out = write_json(Path(args.out) if args.out else default_out(args), results)

@@ -42,6 +42,7 @@ class SynthSettings:
     backend: str = cli.setting("builtin", "builtin | openai (an OpenAI-compatible endpoint writes the stories)")
     model: str | None = cli.setting(None, "with backend=openai: the model name the endpoint serves")
     concurrency: int = cli.setting(8, "with backend=openai: requests in flight")
+    retries: int = cli.setting(2, "with backend=openai: ask again for a story that misses a word or feature")
 
 
 def with_llm(args: SynthSettings) -> int:
@@ -50,6 +51,8 @@ def with_llm(args: SynthSettings) -> int:
 
     if not args.model or not args.out:
         raise ConfigError("backend=openai needs model=NAME and out=FILE.jsonl")
+    if args.retries < 0:
+        raise ConfigError(f"retries={args.retries}: give 0 (never ask again) or more")
     try:
         client = ChatClient.from_env(args.model)
     except LLMError as e:
@@ -61,6 +64,7 @@ def with_llm(args: SynthSettings) -> int:
         args.seed,
         args.concurrency,
         args.vocab_fraction,
+        args.retries,
         progress=lambda line: print(line, file=sys.stderr),
     )
     print(
@@ -68,6 +72,7 @@ def with_llm(args: SynthSettings) -> int:
         f"{report.duplicates} duplicates dropped, {report.failed} failed",
         file=sys.stderr,
     )
+    print(f"{args.out}: {report.misses()}", file=sys.stderr)
     if report.failed:
         print("error: some stories failed; run the same command again to ask for them", file=sys.stderr)
         return 1

@@ -3,6 +3,11 @@
 The draws come from the same word lists and features as the built-in generator, per story index and seed, so a
 run can stop and resume: records already in the output file are kept, only missing indices are asked for, and a
 story identical to one already written is dropped.
+
+Each story is checked for its three words and for signs of its features (story_checks.py). A story that misses
+one is asked for again, up to `retries` times, and the attempt with the fewest misses is kept; what it still misses
+is recorded with it (`missing`) and counted in the report, so a user sees how well the endpoint followed the
+prompt instead of finding out from the trained model.
 """
 
 from __future__ import annotations
@@ -10,13 +15,15 @@ from __future__ import annotations
 import json
 import random
 import threading
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinystories.llm import ChatClient, LLMError
 from tinystories.synth.stories import FEATURE_SHARE
+from tinystories.synth.story_checks import features_without_sign, missing_words
 from tinystories.synth.words import FEATURES, Vocabulary
 
 FEATURE_PROMPTS = {
@@ -54,6 +61,23 @@ class Report:
     kept: int = 0  # already in the file from an earlier run
     duplicates: int = 0
     failed: int = 0
+    asked_again: int = 0  # stories asked for more than once because an attempt missed a word or feature
+    missing_words: Counter = field(default_factory=Counter)  # verb/noun/adjective -> new stories without it
+    no_feature_sign: Counter = field(default_factory=Counter)  # feature -> new stories asked for it with no sign
+    asked_feature: Counter = field(default_factory=Counter)  # feature -> new stories asked for it
+
+    def misses(self) -> str:
+        """One line: what the new stories still miss after their retries."""
+        if not self.written:
+            return "no new stories to check"
+        words = ", ".join(f"{k} {v}" for k, v in self.missing_words.items() if v) or "none"
+        features = ", ".join(
+            f"{f} {self.no_feature_sign[f]}/{n}" for f, n in self.asked_feature.items() if self.no_feature_sign[f]
+        )
+        return (
+            f"stories missing an asked-for word: {words}; features asked for with no sign in the story: "
+            f"{features or 'none'} ({self.asked_again} stories asked for again)"
+        )
 
 
 def generate_with_llm(
@@ -63,10 +87,12 @@ def generate_with_llm(
     seed: int = 0,
     concurrency: int = 8,
     vocab_fraction: float = 1.0,
+    retries: int = 2,
     progress: Callable[[str], None] = lambda line: None,
 ) -> Report:
     """Make sure `out` (JSONL) holds stories for indices 0..n-1, asking the endpoint only for missing ones."""
     vocab = Vocabulary.with_fraction(vocab_fraction)
+    verbs = {v.base: v for v in vocab.verbs}
     report = Report()
     done: set[int] = set()
     seen: set[str] = set()
@@ -86,13 +112,26 @@ def generate_with_llm(
     def one(index: int) -> dict:
         words, features = draw(index, seed, vocab)
         prompt = paper_prompt(*words, features)
-        story = client.complete(prompt).strip()
+        best: dict | None = None
+        attempts = 0
+        while attempts <= retries and (best is None or best["misses"]):
+            attempts += 1
+            story = client.complete(prompt).strip()
+            missing = {
+                "words": missing_words(story, verbs[words[0]], words[1], words[2]),
+                "features": features_without_sign(story, features),
+            }
+            misses = len(missing["words"]) + len(missing["features"])
+            if best is None or misses < best["misses"]:
+                best = {"story": story, "missing": missing, "misses": misses}
         return {
             "index": index,
             "words": list(words),
             "features": list(features),
             "prompt": prompt,
-            "story": story,
+            "story": best["story"],
+            "missing": best["missing"],
+            "attempts": attempts,
             "model": client.model,
         }
 
@@ -113,4 +152,9 @@ def generate_with_llm(
                 f.write(json.dumps(record) + "\n")
                 f.flush()  # each finished story survives an interruption
                 report.written += 1
+                report.asked_again += record["attempts"] > 1
+                for kind, word in zip(("verb", "noun", "adjective"), record["words"], strict=True):
+                    report.missing_words[kind] += word in record["missing"]["words"]
+                report.asked_feature.update(record["features"])
+                report.no_feature_sign.update(record["missing"]["features"])
     return report
