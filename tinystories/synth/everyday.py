@@ -136,7 +136,7 @@ def snack(t: Teller, hero: Character, friend: Character, parent: Character) -> N
                 f"When they got hungry, {parent.name} gave them {plural(food)}.",
                 f"At lunch, {parent.name} made {plural(food)} for everyone.",
                 f"{parent.Name} had baked {plural(food)}, and the house smelled so good.",
-                f"After a while, they sat down to eat {plural(food)}.",
+                f"After a while, they sat down to [eat|have|share] {plural(food)}.",
             ]
         )
     )
@@ -216,7 +216,7 @@ def drawing(t: Teller, hero: Character, friend: Character, parent: Character) ->
             [
                 f"{hero.Name} took out {hero.his} crayons and drew "
                 f"{t.a(subject) if not subject.startswith(('the ', 'a ')) else subject}.",
-                f"{hero.Name} sat at the table and painted a picture of "
+                f"{hero.Name} sat [at the table|on the floor|by the window] and [painted|drew] a picture of "
                 f"{t.a(subject) if not subject.startswith(('the ', 'a ')) else subject}.",
             ]
         )
@@ -224,7 +224,7 @@ def drawing(t: Teller, hero: Character, friend: Character, parent: Character) ->
     t.add(f"{hero.He} used {colors}.")
     t.say(
         hero,
-        f"Look, {parent.name}! I made this for you!",
+        f"Look, {parent.name}! [I made this for you!|This is for you!|I made it just for you!]",
         f"{hero.Name} showed the picture to {parent.name}.",
     )
     t.add(
@@ -315,7 +315,7 @@ def bath_and_bed(t: Teller, hero: Character, friend: Character, parent: Characte
                 f"{hero.Name} looked out the window at the moon and the stars.",
                 f"{hero.Name} was so sleepy that {hero.he} yawned "
                 f"{t.pick(['three times', 'a big yawn', 'and yawned'])}.",
-                f"{parent.Name} tucked {hero.him} into bed and turned off the light.",
+                f"{parent.Name} tucked {hero.him} into bed[ and turned off the light|, gave {hero.him} a kiss and turned off the light| and read {hero.him} a story].",
             ]
         )
     )
@@ -332,7 +332,10 @@ def garden_growing(t: Teller, hero: Character, friend: Character, parent: Charac
             ]
         )
     )
-    t.add(f"Every day, {hero.he} gave it water and waited [patiently|and waited].")
+    t.add(
+        f"[Every day|Each morning|Every day after that], {hero.he} [gave it water|watered it|gave it a little water] "
+        "and waited [patiently|and waited|for it to grow]."
+    )
     t.add(
         t.pick(
             [
@@ -357,13 +360,17 @@ def ride(t: Teller, hero: Character, friend: Character, parent: Character) -> No
             ]
         )
     )
-    t.say(hero, "Are we there yet?", f"{hero.Name} asked if they were there yet.")
+    t.say(
+        hero,
+        "[Are we there yet?|How much longer?|Is it far?]",
+        f"{hero.Name} asked if they were [there yet|almost there|nearly there].",
+    )
     t.add(t.pick([f"{parent.Name} laughed.", "Not yet, but soon.", f"{parent.Name} said it was not far now."]))
 
 
 def rain_or_snow(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
     if t.chance(0.5):
-        t.add("Then it started to rain.")
+        t.add("[Then|Soon|All of a sudden] it [started to rain|began to rain|started to pour|started raining].")
         t.add(
             t.pick(
                 [
@@ -374,7 +381,7 @@ def rain_or_snow(t: Teller, hero: Character, friend: Character, parent: Characte
             )
         )
     else:
-        t.add("In the winter, it snowed and snowed.")
+        t.add("[In the winter|One winter day|When winter came], it snowed [and snowed|all night|a lot].")
         t.add(
             t.pick(
                 [
@@ -394,7 +401,7 @@ def music(t: Teller, hero: Character, friend: Character, parent: Character) -> N
             [
                 f"{hero.Name} played {hero.his} {thing} and sang a song.",
                 f"{hero.Name} and {friend.name} danced to the music, round and round.",
-                f"{parent.Name} turned on some music, and {hero.name} danced {t.pick(ADVERBS)}.",
+                f"{parent.Name} [turned on some music|played a happy song|put on a song], and {hero.name} danced {t.pick(ADVERBS)}.",
             ]
         )
     )
@@ -402,7 +409,7 @@ def music(t: Teller, hero: Character, friend: Character, parent: Character) -> N
         t.pick(
             [
                 "The song was about a little bird who wanted to fly.",
-                f"{hero.He} sang very loud, and the cat ran out of the room.",
+                f"{hero.He} sang [very loud|so loudly|as loud as {hero.he} could], and the cat [ran out of the room|hid under the bed|put its paws over its ears].",
                 "Everyone clapped when the song was over.",
             ]
         )

@@ -75,22 +75,51 @@ def fear(t: Teller) -> None:
 def warning(t: Teller) -> None:
     c = begin(t)
     h, f, p = c.hero, c.friend, c.parent
-    rule, danger, hurt = t.pick(
+    rule, danger, hurt, care = t.pick(
         [
-            ("not climb on the wall", "the wall was wobbly", "fell and scraped {his} knee"),
-            ("stay away from the pond", "the mud by the pond was slippery", "slipped and fell in the water"),
-            ("not touch the hot stove", "the pan was very hot", "burned {his} finger a little"),
-            ("not run with {his} {thing}", "the floor was wet", "slipped and dropped the {thing}"),
-            ("not eat too many sweets", "there were so many cookies", "got a big tummy ache"),
+            (
+                "not climb on the wall",
+                "the wall was wobbly",
+                "fell and scraped {his} knee",
+                "[cleaned the scrape and put on a bandage|put a bandage on the scrape]",
+            ),
+            (
+                "stay away from the pond",
+                "the mud by the pond was slippery",
+                "slipped and fell in the water",
+                "[dried {him} with a big towel|wrapped {him} in a warm towel]",
+            ),
+            (
+                "not touch the hot stove",
+                "the pan was very hot",
+                "burned {his} finger a little",
+                "[held {his} finger under cool water|put {his} finger in cold water]",
+            ),
+            (
+                "not run with {his} {thing}",
+                "the floor was wet",
+                "slipped and dropped the {thing}",
+                "[helped {him} up|rubbed {his} sore arm]",
+            ),
+            (
+                "not eat too many sweets",
+                "there were so many cookies",
+                "got a big tummy ache",
+                "[gave {him} some warm tea|rubbed {his} tummy]",
+            ),
         ]
     )
-    told, hurt = (x.replace("{his}", h.his).replace("{thing}", c.thing) for x in (rule, hurt))
+    told, hurt, care = (
+        x.replace("{his}", h.his).replace("{him}", h.him).replace("{thing}", c.thing) for x in (rule, hurt, care)
+    )
     said = rule.replace("{his}", "your").replace("{thing}", c.thing)
     t.give(h, c.thing)
     t.new_paragraph()
     t.say(p, f"[Please|Remember to|Be careful and] {said}.", f"{p.Name} told {h.name} to {told}.")
     warned = foreshadow(t, f"[But|Still,] {h.name} [did not listen|was not listening|only nodded].")
-    t.add(f"[Later|After a while|Soon], {h.name} and {f.name} were playing with the {c.thing_adj} {c.thing}.")
+    t.add(
+        f"[Later|After a while|Soon], {h.name} and {f.name} were [playing with|taking turns with|having fun with] the {c.thing_adj} {c.thing}."
+    )
     t.say(
         f, "[Let's go over there!|Come on, it will be fun!|Nobody will see us!]", f"{f.Name} wanted to have more fun."
     )
@@ -111,7 +140,7 @@ def warning(t: Teller) -> None:
         ending(t, c, ["you should listen to your mom and dad", "rules keep us safe"])
     else:
         t.say(p, "[Are you okay? Let me see.|Oh, my dear. Come here.]", f"{p.Name} [looked at|took care of] {h.him}.")
-        t.add(f"{p.Name} [cleaned|kissed] it and [put on a bandage|gave {h.him} a hug].")
+        t.add(f"{p.Name} {care}[ and gave {h.him} a hug|].")
         if not twist(
             t, f"Then {p.name} said something surprising: when {p.he} was little, the same thing happened to {p.him}!"
         ):
@@ -154,7 +183,9 @@ def mess(t: Teller) -> None:
         t.add(f"When {p.name} found them, {p.he} was [very sad|upset], because {h.name} had not told the truth.")
         ending(t, c, ["hiding a mistake makes it worse", "you should always tell the truth"])
     else:
-        t.add(f"But {h.name} [knew what was right|took a deep breath]. {h.He} went to {p.name}.")
+        t.add(
+            f"But {h.name} [knew what was right|took a deep breath]. {h.He} [went to|went to find|walked over to] {p.name}."
+        )
         t.say(
             h,
             f"[I broke your {broke}. I am sorry.|I am sorry, {p.name}. It was me.]",
@@ -165,7 +196,9 @@ def mess(t: Teller) -> None:
             f"{p.Name} smiled. {p.He} had seen it all from the window, "
             f"and {p.he} was waiting for {h.him} to tell the truth!",
         ):
-            t.add(f"{p.Name} was not angry. {p.He} [hugged|thanked] {h.him} for telling the truth.")
+            t.add(
+                f"{p.Name} was not angry. {p.He} [hugged|thanked] {h.him} for [telling the truth|being honest|telling {p.him}]."
+            )
         t.add(
             "Together they [cleaned up the mess|picked up the pieces], and then "
             f"they [played outside|had some {plural(t.pick(t.vocab.foods))}]."
@@ -228,7 +261,7 @@ def surprise(t: Teller) -> None:
         f"[Soon it was|Tomorrow would be|It was almost] {for_whom.name}'s birthday. {h.Name} wanted to make a surprise."
     )
     t.add(f"{h.He} [made|worked on] {gift} [in secret|in {h.his} room|when nobody was looking].")
-    t.add(f"{h.He} [wrapped it in paper|put it in a box] with {h.his} {c.thing_adj} {c.thing} on top.")
+    t.add(f"{h.He} [wrapped it in paper|put it in a box|hid it in a bag] with {h.his} {c.thing_adj} {c.thing} on top.")
     warned = foreshadow(
         t, f"{h.He} hid it [behind the {c.thing}|under {h.his} bed], but the dog [was watching|saw where it was]."
     )
@@ -253,7 +286,7 @@ def surprise(t: Teller) -> None:
             f"for {h.name}, even though it was not {h.his} birthday!",
         )
         t.say(for_whom, "[I love it! Thank you!|This is the best gift ever!]", f"{for_whom.Name} loved it.")
-        t.add("They [ate cake|sang songs|danced] and [laughed|played] until it was dark.")
+        t.add("They [ate cake|sang songs|danced] and [laughed|played] [until it was dark|all evening|until bedtime].")
         ending(t, c, ["giving makes people happy", "the best gifts come from the heart"])
     t.summary = f"{h.Name} makes {gift} as a birthday surprise for {for_whom.name}."
 

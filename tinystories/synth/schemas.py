@@ -61,10 +61,12 @@ def scenery(t: Teller, c: Cast) -> None:
         f"The sun was warm, and the {c.place} was full of {plural(animal)}.",
         f"{h.He} had {t.a(t.thing_adj() + ' ' + thing)} that {h.he} kept under {h.his} bed.",
         f"On the way to the {c.place}, {h.he} liked to count the {plural(animal)}.",
-        f"{h.He} always wore {h.his} {t.thing_adj()} {t.pick(CLOTHES)}, even when it was hot.",
-        f"Sometimes {h.he} sang a little song about {plural(thing)}.",
+        f"{h.He} always wore {h.his} {t.thing_adj()} {t.pick(CLOTHES)}, [even when it was hot|even in bed|every single day].",
+        f"[Sometimes|When {h.he} was happy,] {h.he} [sang|made up] a little song about {plural(thing)}.",
+        f"{h.He} [could|liked to] [hop on one foot|whistle a little|count to ten|tie {h.his} own shoes], and {h.he} was very proud of it.",
+        f"{h.His} [grandma|grandpa|aunt] had [given|sent] {h.him} {t.a(t.thing_adj() + ' ' + thing)} [for {h.his} birthday|last winter|a long time ago].",
         f"{h.He} liked {plural(food)} more than anything, except maybe {plural(food2)}.",
-        f"At night, {h.he} dreamed about {t.a(t.thing_adj() + ' ' + thing)}.",
+        f"[At night|Some nights], {h.he} dreamed about {t.a(t.thing_adj() + ' ' + thing)}.",
         f"{h.His} {c.parent.kind} often took {h.him} to see the {plural(animal)} {c.prep} the {c.place}.",
         f"Near {h.his} house there was {t.a(t.pick(PLACE_ADJECTIVES) + ' ' + t.pick(v.places)[0])}.",
         f"{h.Name} had a little bag where {h.he} kept {plural(thing)} and {plural(t.thing(thing, c.thing))}.",
@@ -78,11 +80,11 @@ def closing(t: Teller, c: Cast, happy: bool) -> None:
     h, p = c.hero, c.parent
     food = t.pick(t.vocab.foods)
     good = [
-        f"[That night|That evening|At bedtime], {h.name} went to bed [with a big smile|smiling|happy and tired|with a smile on {h.his} face].",
+        f"[That night|That evening|At bedtime], {h.name} [went to bed|fell asleep|snuggled into bed] [with a big smile|smiling|happy and tired|with a smile on {h.his} face].",
         f"[Then|After that|Later], they all went home and [ate|had] {plural(food)} for [dinner|supper].",
-        f"{p.Name} gave {h.name} a [big|warm|tight|long] hug, and {h.he} felt [warm and happy|safe and happy|happy inside|loved].",
+        f"{p.Name} gave {h.name} a [big|warm|tight|long] hug[, and {h.he} felt| and {h.name} felt|. {h.He} felt] [warm and happy|safe and happy|happy inside|loved].",
         f"It was [the best day|the most fun day|a day|a wonderful day] {h.name} would [never forget|always remember].",
-        f"When {h.he} [fell asleep|closed {h.his} eyes], {h.he} dreamed of the {c.place}.",
+        f"When {h.he} [fell asleep|closed {h.his} eyes], {h.he} dreamed [of|about] the {c.place}[| and all {h.his} friends| and the fun they had].",
     ]
     sad = [
         f"[That night|At bedtime], {h.name} [could not sleep|lay awake for a long time|cried into {h.his} pillow].",
@@ -101,7 +103,9 @@ def begin(t: Teller) -> Cast:
     hero = t.person()
     trait = t.adjective if t.adjective in vocab.being_adjectives and t.adjective not in vocab.thing_adjectives else ""
     who = f"{trait} little {hero.kind}" if trait else t.pick([f"little {hero.kind}", hero.kind, f"little {hero.kind}"])
-    opening = t.pick(["Once upon a time", "One day", "Once", "Long ago", "One sunny morning", "Once upon a time"])
+    opening = t.pick(
+        ["Once upon a time", "One day", "Once", "Long ago", "One sunny morning", "Once upon a time", "A long time ago"]
+    )
     drawn_for_place = t.noun == place and t.adjective in vocab.thing_adjectives
     place_adj = t.adjective if drawn_for_place else t.pick(PLACE_ADJECTIVES)
     t.add(
@@ -111,6 +115,10 @@ def begin(t: Teller) -> Cast:
                 f"{opening}, {t.a(who)} named {hero.name} lived near {t.a(place_adj + ' ' + place)}.",
                 f"{opening}, in {t.a(place_adj + ' ' + place)}, there lived {t.a(who)} called {hero.name}.",
                 f"{hero.name} was {t.a(who)} who lived {prep} {t.a(place_adj + ' ' + place)}.",
+                f"{opening}, there was {t.a(who)}. {hero.His} name was {hero.name}.",
+                f"There once was {t.a(who)} [named|called] {hero.name}.",
+                f"{hero.name} was {t.a(who)}. {hero.He} lived {prep} {t.a(place_adj + ' ' + place)} with "
+                f"{hero.his} [family|mom and dad|parents].",
             ]
         )
     )
@@ -119,17 +127,19 @@ def begin(t: Teller) -> Cast:
             t.pick(
                 [
                     f"{hero.He} [liked|loved] to [go to|play at|visit] the {place}.",
-                    f"{hero.His} [favorite place|most favorite place in the world] was the {place}.",
+                    f"{hero.His} [favorite place|most favorite place in the world|favorite place to play] was the {place}.",
+                    f"{hero.He} went to the {place} [whenever {hero.he} could|every chance {hero.he} got|as often as {hero.he} could].",
                 ]
             )
         )
     t.add(
         t.pick(
             [
-                f"{hero.He} loved to {verb_phrase(t, 'base')}.",
-                f"More than anything, {hero.name} loved to {verb_phrase(t, 'base')}.",
-                f"Every day, {hero.he} would {verb_phrase(t, 'base')} {prep} the {place}.",
-                f"{hero.Name}'s favorite thing was {verb_phrase(t, 'ing')}.",
+                f"{hero.He} [loved|liked|really liked] to {verb_phrase(t, 'base')}.",
+                f"[More than anything|Most of all], {hero.name} [loved|liked] to {verb_phrase(t, 'base')}.",
+                f"[Every day|Each day|Almost every day], {hero.he} [would|liked to] {verb_phrase(t, 'base')} {prep} the {place}.",
+                f"{hero.Name}'s favorite thing [was|to do was] {verb_phrase(t, 'ing')}.",
+                f"{hero.He} was [good at|very good at|learning] {verb_phrase(t, 'ing')}.",
             ]
         )
     )
@@ -137,7 +147,9 @@ def begin(t: Teller) -> Cast:
         friend = t.animal(t.noun)
         kind = f"{t.adjective} {t.noun}" if t.adjective in vocab.thing_adjectives else t.noun
         if friend.gender == "n":
-            t.add(t.pick([f"{hero.He} had a pet, {t.a(kind)}.", f"{hero.His} best friend was {t.a(kind)}."]))
+            t.add(
+                f"[{hero.He} had a pet, {t.a(kind)}.|{hero.His} best friend was {t.a(kind)}.|{hero.He} lived with {t.a(kind)}.]"
+            )
         else:
             t.add(f"{hero.His} [best friend|closest friend|friend] was {t.a(kind)} [named|called] {friend.name}.")
     elif t.chance(0.5):
@@ -145,13 +157,17 @@ def begin(t: Teller) -> Cast:
         t.add(
             t.pick(
                 [
-                    f"{hero.His} [best friend|best buddy|friend from next door] was {friend.name}.",
+                    f"{hero.His} [best friend|best buddy|friend from next door|friend from down the street] was {friend.name}.",
                     f"{hero.He} had a [friend|good friend|best friend] [named|called] {friend.name}.",
                 ]
             )
         )
     else:
         friend = t.animal(t.pick(land_animals(t)))
+        if friend.gender == "n":
+            t.add(f"{hero.He} [had|lived with] {t.a(friend.kind)}[ that followed {hero.him} everywhere|].")
+        else:
+            t.add(f"{hero.He} had a [pet|little] {friend.kind} [named|called] {friend.name}.")
     parent = t.parent()
     cast = Cast(hero, friend, parent, thing, thing_adj, place, prep)
     scenery(t, cast)
@@ -168,7 +184,7 @@ def moral(t: Teller, c: Cast, lessons: list[str]) -> None:
                 [
                     f"{c.hero.Name} [learned|found out|understood] that {lesson}.",
                     f"[From that day on|After that day|Ever since then], {c.hero.name} knew that {lesson}.",
-                    f"The moral of the story is that {lesson}.",
+                    f"[The moral of the story is|The lesson of this story is|This story shows] that {lesson}.",
                 ]
             )
         )
@@ -207,8 +223,8 @@ def conflict(t: Teller, wanter: Character, keeper: Character, about: str, resolu
             [
                 "[They began to argue.|They started to fight.|They both pulled and shouted.]",
                 "They both got angry.",
-                "They had a big fight.",
-                "Nobody wanted to give in.",
+                "[They had a big fight.|Soon they were both shouting.]",
+                "[Nobody wanted to give in.|Neither of them would let go.|Each of them wanted it first.]",
             ]
         )
     )
@@ -339,7 +355,7 @@ def lost_thing(t: Teller) -> None:
             f"[Thank you, {f.name}!|You found it! Thank you, {f.name}!|Thank you so much, {f.name}!]",
             f"{h.Name} thanked {f.name} again and again.",
         )
-        t.add(f"{h.Name} held {h.his} {c.thing} [tight|close] all the way home.")
+        t.add(f"{h.Name} held {h.his} {c.thing} [tight|close] [all the way home|the whole way home|on the way back].")
         ending(t, c, ["good friends help each other", "it is good to ask for help", "you should never give up"])
     t.summary = (
         f"{h.Name} loses {h.his} {c.thing_adj} {c.thing} {c.prep} the {c.place} and {f.name} helps {h.him} look for it."
@@ -440,7 +456,7 @@ def wanting(t: Teller) -> None:
     )
     if warned:
         t.markers.add("foreshadow_payoff")
-    t.add(f"{h.Name} could not have the {c.thing}.")
+    t.add(f"{h.Name} [could not have|could not get|would not get] the {c.thing}[.| after all.| today.]")
     conflict(t, h, p, c.thing, f"Then {p.name} hugged {h.him}, and {h.he} stopped crying.")
     t.new_paragraph()
     if bad(t):
@@ -477,7 +493,7 @@ def learning(t: Teller) -> None:
     h, f, p = c.hero, c.friend, c.parent
     skill = t.pick(["ride a bike", "swim", "climb the big tree", "jump over the log", "skip with a rope", "whistle"])
     t.new_paragraph()
-    t.add(f"{h.Name} wanted to learn to {skill}, just like {f.name}.")
+    t.add(f"{h.Name} [wanted to learn to|wished {h.he} could|really wanted to] {skill}, just like {f.name}.")
     t.add(
         t.pick(
             [
@@ -510,7 +526,9 @@ def learning(t: Teller) -> None:
     else:
         t.add(f"{h.Name} did not give up. {h.He} tried [again and again|every day|one more time, and then one more].")
         twist(t, f"Then something funny happened. {h.Name} did it so well that {f.name} asked {h.him} for help!")
-        t.add(f"[At last|Finally|Then one day], {h.he} could {skill}! {h.He} was so proud of {h.himself}.")
+        t.add(
+            f"[At last|Finally|Then one day], {h.he} could {skill}! {h.He} was [so proud of {h.himself}|very proud|so happy]."
+        )
         t.say(
             p, "[Well done!|You did it!|I am so proud of you!|Good job!]", f"{p.Name} clapped and cheered for {h.him}."
         )
@@ -567,7 +585,8 @@ def helping(t: Teller) -> None:
             f"{critter.Name} was very thankful.",
         )
         t.add(
-            f"From then on, {critter.name} and {h.name} were the best of friends. They liked to {verb_phrase(t, 'base')} together."
+            f"[From then on|After that|Since that day], {critter.name} and {h.name} were [the best of friends|best friends|good friends]. "
+            f"They [liked to|loved to|would] {verb_phrase(t, 'base')} together."
         )
         ending(t, c, ["it is good to help others", "even small people can do big things"])
     t.summary = f"{h.Name} helps {critter.name}, who {trouble}."
@@ -586,8 +605,12 @@ def making(t: Teller) -> None:
         ]
     )
     t.new_paragraph()
-    t.add(f"One day, {h.name} and {f.name} wanted to make a big {what} {c.prep} the {c.place}.")
-    t.add(f"They got {stuff}, and {h.name} brought {h.his} {c.thing_adj} {c.thing} to put on top.")
+    t.add(
+        f"[One day|One afternoon|After lunch], {h.name} and {f.name} [wanted to make|decided to build|had an idea: to make] a big {what} {c.prep} the {c.place}."
+    )
+    t.add(
+        f"They [got|found|brought] {stuff}, and {h.name} brought {h.his} {c.thing_adj} {c.thing} [to put on top|for the top|to make it special]."
+    )
     t.say(
         h,
         f"[Let's make the best {what} ever!|This will be the biggest {what} in the world!|Let's make it really big!]",
@@ -595,7 +618,9 @@ def making(t: Teller) -> None:
     )
     warned = foreshadow(t, "A big dog was running around nearby, wagging its long tail.")
     conflict(t, f, h, c.thing, f"Then they decided to put the {c.thing} on top together, and they laughed.")
-    t.add(f"They worked [hard|together] all [morning|afternoon|day]. The {what} got bigger and bigger.")
+    t.add(
+        f"They worked [hard|together] all [morning|afternoon|day]. [The {what} got bigger and bigger|Slowly, the {what} grew|Little by little, the {what} got taller]."
+    )
     t.new_paragraph()
     if warned or t.chance(0.3):
         t.add(f"Then {'the big dog' if warned else 'a puppy'} ran by and bumped into the {what}. It fell down!")
@@ -642,7 +667,10 @@ def rainy_day(t: Teller) -> None:
     if warned:
         t.markers.add("foreshadow_payoff")
     t.say(p, f"We cannot go to the {c.place} today.", f"{p.Name} said they could not go to the {c.place} in the rain.")
-    t.add(f"{h.Name} could not go outside, so {h.he} had to [pick|find] something else to do.")
+    t.add(
+        f"{h.Name} [could not go outside|had to stay inside|could not go out to play], so {h.he} had to "
+        "[pick|find|think of] something else to do."
+    )
     t.instead(c.place, "inside")
     other = f if f.kind in ("girl", "boy") else p
     conflict(t, other, h, c.thing, "Then they played with it one at a time, and it was fun for both.")
@@ -668,7 +696,9 @@ def exploring(t: Teller) -> None:
     c = begin(t)
     h, f, p = c.hero, c.friend, c.parent
     t.new_paragraph()
-    t.add(f"[One day|One morning|After breakfast], {h.name} and {f.name} went to explore the {c.place}.")
+    t.add(
+        f"[One day|One morning|After breakfast], {h.name} and {f.name} [went to explore|set out to explore|decided to explore] the {c.place}."
+    )
     warned = foreshadow(t, f"{p.Name} told them to come home before dark.")
     t.add(
         f"They [walked and walked|walked for a long time|went down a little path]. [Then|Soon|After a while], {h.name} saw something {c.thing_adj} under a bush. It was {t.a(c.thing_adj + ' ' + c.thing)}!"
