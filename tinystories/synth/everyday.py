@@ -416,6 +416,49 @@ def music(t: Teller, hero: Character, friend: Character, parent: Character) -> N
     )
 
 
+def haircut(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
+    t.add(
+        f"[One morning|On Saturday|Before the party], {parent.name} took {hero.name} to get a haircut. "
+        f"{hero.Name} sat in a [big|tall|red] chair that [could spin around|went up and down|had a booster seat]."
+    )
+    t.add(
+        "[Snip, snip, snip went the scissors.|The scissors went snip, snip.|The hairdresser hummed while she worked.] "
+        f"[Little bits of hair fell on the floor.|The hair tickled {hero.his} neck.|A curl landed on {hero.his} nose.]"
+    )
+    t.say(hero, "[I look so different!|Is that me?]", f"{hero.Name} looked in the mirror and [giggled|grinned].")
+    t.add(f"[At the end|When it was over], {hero.he} got a [sticker|lollipop|little comb] for sitting so still.")
+
+
+def checkup(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
+    t.add(f"[One day|On Tuesday|That week], {hero.name} went to see the doctor for a checkup.")
+    t.add(
+        "The doctor [listened to|checked] [the heart|the breathing] with a cold stethoscope, "
+        f"and [looked in {hero.his} ears with a little light|tapped {hero.his} knee with a tiny hammer|"
+        f"measured how tall {hero.he} was|checked {hero.his} throat with a wooden stick]."
+    )
+    t.say(
+        hero,
+        "[Am I healthy?|Did I grow?|Will it hurt?]",
+        f"{hero.Name} asked [if everything was okay|how tall {hero.he} was].",
+    )
+    t.add(
+        f"The doctor smiled and said {hero.name} was [strong and healthy|growing well|as fit as a fiddle]. "
+        f"{hero.He} was [proud|relieved|happy]."
+    )
+
+
+def baking(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
+    treat = t.pick(["muffins", "cookies", "a cake", "bread", "pancakes", "gingerbread men", "a pie", "buns"])
+    t.add(f"[One rainy afternoon|On Sunday|After school], {hero.name} helped {parent.name} make {treat}.")
+    t.add(
+        f"{hero.He} [cracked the eggs|poured the flour|stirred the batter|measured the sugar|sprinkled the "
+        "raisins|licked the spoon], and [there was flour everywhere|a little got on the floor|it made a big mess|"
+        f"{hero.his} apron got all sticky]."
+    )
+    t.add("[Soon the kitchen smelled warm and sweet.|They waited by the oven and watched.|The timer went ding!]")
+    t.say(hero, "[Can I have the first one?|They look so good!]", f"{hero.Name} could not wait to try one.")
+
+
 EPISODES: list[Callable[[Teller, Character, Character, Character], None]] = [
     outing,
     animal_met,
@@ -430,6 +473,9 @@ EPISODES: list[Callable[[Teller, Character, Character, Character], None]] = [
     ride,
     rain_or_snow,
     music,
+    haircut,
+    checkup,
+    baking,
 ]
 
 

@@ -71,6 +71,10 @@ def scenery(t: Teller, c: Cast) -> None:
         f"Near {h.his} house there was {t.a(t.pick(PLACE_ADJECTIVES) + ' ' + t.pick(v.places)[0])}.",
         f"{h.Name} had a little bag where {h.he} kept {plural(thing)} and {plural(t.thing(thing, c.thing))}.",
         f"{h.His} room was full of {plural(thing)}, but {h.his} favorite was always the one {h.he} had today.",
+        f"{h.He} had a [loose|wiggly] tooth, and {h.he} [wiggled it all day|showed it to everyone].",
+        f"{h.His} [socks|mittens] never matched, and {h.he} did not mind one bit.",
+        f"{h.He} was [four|five] years old and [very tall for {h.his} age|the youngest in {h.his} family].",
+        f"{h.He} [kept|had] a jar of [buttons|pebbles|shells] on the shelf and counted them [every night|on rainy days].",
     ]
     if t.chance(0.6):
         t.add(t.pick(options))

@@ -55,7 +55,10 @@ ACT_VERBS = _verbs(
     write:wrote build:built garden:gardened fish:fished camp:camped hike:hiked ride:rode paddle:paddled
     sneeze:sneezed yawn:yawned smile:smiled shiver:shivered pretend:pretended practice:practiced listen:listened
     learn:learned wait:waited search:searched sleep:slept sit:sat! stomp:stomped! scream:screamed cheer:cheered
-    bow:bowed jog:jogged! peek:peeked kneel:knelt""",
+    bow:bowed jog:jogged! peek:peeked kneel:knelt
+    blink:blinked nod:nodded! wink:winked sniff:sniffed hurry:hurried tumble:tumbled waddle:waddled
+    scamper:scampered doodle:doodled snore:snored juggle:juggled gallop:galloped zoom:zoomed dive:dove
+    wobble:wobbled sway:swayed knock:knocked hide:hid giggle:giggled""",
 )
 OBJ_VERBS = _verbs(
     "obj",
@@ -67,14 +70,16 @@ OBJ_VERBS = _verbs(
     toss:tossed grab:grabbed! drag:dragged! tug:tugged! kiss:kissed keep:kept lose:lost spill:spilled
     bury:buried collect:collected count:counted test:tested measure:measured cut:cut! stir:stirred! pour:poured
     sew:sewed knit:knitted! blow:blew buy:bought sell:sold show:showed give:gave lend:lent save:saved
-    chase:chased""",
+    chase:chased wipe:wiped dust:dusted hang:hung tie:tied unwrap:unwrapped! tap:tapped! rub:rubbed!
+    paint:painted sniff:sniffed""",
 )
 WHO_VERBS = _verbs(
     "who",
     """hug:hugged help:helped visit:visited chase:chased feed:fed watch:watched follow:followed tickle:tickled
     call:called thank:thanked greet:greeted comfort:comforted cheer:cheered teach:taught meet:met invite:invited
     surprise:surprised find:found carry:carried pet:petted! wake:woke protect:protected rescue:rescued
-    forgive:forgave trust:trusted miss:missed tease:teased scare:scared ask:asked hear:heard""",
+    forgive:forgave trust:trusted miss:missed tease:teased scare:scared ask:asked hear:heard
+    cuddle:cuddled brush:brushed bathe:bathed race:raced""",
 )
 VERBS = ACT_VERBS + OBJ_VERBS + WHO_VERBS
 
@@ -82,13 +87,16 @@ VERBS = ACT_VERBS + OBJ_VERBS + WHO_VERBS
 TOYS = _split(
     """ball kite doll teddy_bear car truck train boat puzzle block drum whistle yo-yo top robot balloon
     crayon marble jump_rope puppet rattle wagon sled scooter bike kazoo horn trumpet xylophone toy_plane rocket
-    toy_dinosaur dollhouse bucket shovel frisbee jigsaw bubble_wand spinner pinwheel toy_castle"""
+    toy_dinosaur dollhouse bucket shovel frisbee jigsaw bubble_wand spinner pinwheel toy_castle
+    rubber_duck beach_ball paper_plane slinky hula_hoop play_dough toy_drum music_box toy_piano"""
 )
 FOODS = _split(
     """apple cake cookie banana pie candy sandwich carrot cheese bread soup pizza cupcake muffin pear grape
     orange lemon cherry berry strawberry peach plum melon watermelon corn pea potato tomato egg pancake waffle
     noodle lollipop popcorn pretzel cracker donut biscuit jelly honey jam yogurt ice_cream pudding butter
-    cereal toast bagel pumpkin acorn nut"""
+    cereal toast bagel pumpkin acorn nut
+    blueberry raspberry cucumber meatball pickle coconut kiwi mango apricot marshmallow sausage radish bun
+    rice oatmeal broccoli gingerbread dumpling"""
 )
 OBJECTS = _split(
     """hat box book cup bowl spoon shoe sock coat scarf mitten glove boot bag basket blanket pillow brush comb
@@ -98,13 +106,17 @@ OBJECTS = _split(
     nail saw wheel wire fan candle flashlight lantern camera phone radio guitar piano violin flute harp
     shell rock stone pebble leaf stick feather flower seed pinecone twig crystal gem jewel treasure bone
     sandcastle snowball snowman kettle pot pan teapot vase medal trophy badge bandage backpack wallet
-    purse apron mask cape wig belt tie jacket sweater dress skirt shirt pants sandal slipper helmet"""
+    purse apron mask cape wig belt tie jacket sweater dress skirt shirt pants sandal slipper helmet
+    lunchbox hairbrush toothbrush mug teacup headband rug envelope ticket postcard compass magnet
+    paintbrush watering_can sunhat pillowcase thimble locket"""
 )
 ANIMALS = _split(
     """cat dog bird bunny frog duck bear fox mouse owl pig lion puppy kitten horse cow sheep goat chicken hen
     rabbit squirrel turtle fish bee butterfly ladybug snail worm ant spider deer elephant monkey giraffe zebra
     tiger dolphin whale seal penguin crab octopus shark kangaroo koala panda parrot swan goose pony lamb
-    hedgehog raccoon beaver otter bat crow robin dragon unicorn"""
+    hedgehog raccoon beaver otter bat crow robin dragon unicorn
+    camel hippo rhino ostrich flamingo peacock pigeon sparrow woodpecker chipmunk mole toad caterpillar
+    dragonfly firefly grasshopper beetle lizard hamster donkey calf chick duckling wolf skunk badger"""
 )
 PLACES = [
     tuple(p.split(":"))
@@ -122,12 +134,14 @@ THING_ADJECTIVES = _split(
     pretty funny fluffy sparkly bright dark warm cold wet dry heavy light smooth bumpy sticky fuzzy striped
     spotted golden silver wooden muddy dirty clean sweet sour tasty yummy juicy crunchy fancy plain special
     magic strange colorful noisy quiet broken empty full tall short fast slow smelly crispy squishy
-    slippery sharp lovely beautiful ugly spooky tidy messy bouncy cozy fresh stinky wobbly"""
+    slippery sharp lovely beautiful ugly spooky tidy messy bouncy cozy fresh stinky wobbly gooey chewy
+    crinkly glittery rusty dusty shaggy scratchy prickly spiky curly lumpy floppy squeaky creaky soggy frosty"""
 )
 BEING_ADJECTIVES = _split(
     """happy sad brave kind shy curious friendly grumpy sleepy hungry thirsty tired excited scared lonely proud
     silly clever careful careless gentle polite rude bossy busy calm angry cheerful helpful honest jolly lazy
-    naughty nervous patient playful quiet stubborn wise"""
+    naughty nervous patient playful quiet stubborn wise giggly cuddly sneaky chatty cranky fussy greedy lucky
+    merry loving caring bold"""
 )
 ADJECTIVES = THING_ADJECTIVES + [a for a in BEING_ADJECTIVES if a not in THING_ADJECTIVES]
 
@@ -136,25 +150,33 @@ GIRL_NAMES = _split(
     Ruby Nora Ivy Mila Hannah Julia Kitty Polly Rosie Tina Ellie Maya Lola Abby Jenny Bella Nina Mary Sally
     Fiona Olivia Amelia Isla Poppy Evie Freya Alice Lucy Hazel Holly Willow Violet Clara Stella Luna Penny
     Hope Joy Meg Beth Tess Gemma Jade Kim Lisa Nell Rita Vicky Wendy Alma Bonnie Cora Dora Edie Flora Greta
-    Heidi Iris June Lena Mabel Nancy Opal Pearl Queenie Rachel Susie Trixie Una Vera Winnie"""
+    Heidi Iris June Lena Mabel Nancy Opal Pearl Queenie Rachel Susie Trixie Una Vera Winnie
+    Ada Bea Cleo Daphne Eliza Fay Gina Hattie Ingrid Josie Kara Leah Maisie Nadia Odette Paige Rhea Sadie
+    Thea Ursula Yara Zara Annie Elsie Lottie Matilda Millie Nellie Phoebe Priya Rosa Tilly Agnes Esme Gloria
+    Harriet Imogen Lydia"""
 )
 BOY_NAMES = _split(
     """Tom Ben Max Sam Tim Jack Leo Bob Jake Timmy Tommy Billy Joe Dan Mark Luke Ned Pete Ollie Finn Noah
     Henry Oscar Theo Eli Ryan Jimmy Adam Alex Bobby Charlie Danny Eddie Frank George Harry Jon Kevin Leon
     Milo Oliver Jacob Lucas Ethan Owen Liam Jamie Rory Toby Archie Arthur Freddie Louie Reggie Stanley Albert
     Carl Dennis Felix Gus Hugo Ian Jasper Kit Larry Marco Nick Otto Paul Quinn Ralph Simon Teddy Victor
-    Walter Zack Benny Buddy Chip Dexter Elliot Gary Howard Ivan Jerry Kenny Lenny Morris Nate Percy Ron"""
+    Walter Zack Benny Buddy Chip Dexter Elliot Gary Howard Ivan Jerry Kenny Lenny Morris Nate Percy Ron
+    Abe Barney Cody Dylan Ezra Fred Gil Hank Isaac Jonah Lewis Nico Ozzie Pablo Rex Seth Tyler Vince Wes
+    Zeke Alfie Bertie Duncan Elmer Fergus Gordon Harvey Kurt Lionel Murray Neil Oswald Rupert Sid Tobias
+    Wilbur Yusuf"""
 )
 PLACE_ADJECTIVES = _split(
     """big small little old pretty quiet sunny green lovely beautiful noisy busy cozy dark bright warm cold
     huge tiny new"""
 )
-CLOTHES = _split("hat coat scarf boots dress shirt sweater jacket cape raincoat mittens socks")
+CLOTHES = _split(
+    "hat coat scarf boots dress shirt sweater jacket cape raincoat mittens socks vest shorts sneakers overalls"
+)
 # Foods and stuff one does not count: "some soup", not "a soup".
 MASS_NOUNS = set(
     _split(
         """soup bread cheese honey jam yogurt butter cereal toast popcorn candy ice_cream pudding corn jelly
-        paper chalk glue tape soap"""
+        paper chalk glue tape soap rice oatmeal broccoli gingerbread play_dough dough cream"""
     )
 )
 
@@ -225,7 +247,7 @@ def plural(noun: str) -> str:
         "wolf": "wolves",
     }
     head, _, last = noun.rpartition(" ")
-    if last in MASS_NOUNS:
+    if last in MASS_NOUNS or noun in MASS_NOUNS:
         return noun  # "liked soup", not "soups"
     if last in irregular:
         out = irregular[last]
@@ -240,7 +262,7 @@ def plural(noun: str) -> str:
 
 def article(word: str) -> str:
     """`a` or `an` for the sound the word starts with; `some` for a mass noun."""
-    if word.rpartition(" ")[2] in MASS_NOUNS:
+    if word.rpartition(" ")[2] in MASS_NOUNS or word in MASS_NOUNS:
         return "some"
     first = word.split(" ")[0].lower()
     if first.startswith(("uni", "use", "eu", "one")):
@@ -277,6 +299,17 @@ PLACE_ACTIVITIES = {
         watch the clouds|have a picnic|pick wild flowers""",
     "lake": """swim in the cool water|skip stones|watch the ducks|sit on the dock|go fishing|
         ride in a little boat|splash by the shore""",
+    "library": """look at picture books|listen to a story|find a book about dinosaurs|sit on the big cushions|
+        read quietly in a corner|pick a book to take home""",
+    "market": """push the cart|pick some apples|look at the flowers|buy some bread|count the coins|
+        carry the bags|taste a piece of cheese""",
+    "pool": """splash in the water|swim with a float|jump in at the shallow end|blow bubbles in the water|
+        play with a beach ball|float on their backs""",
+    "river": """throw sticks in the water|watch the boats go by|look for frogs|walk along the bank|
+        sit on the bridge|dip their toes in the water""",
+    "museum": """look at the dinosaur bones|see old paintings|walk through the big halls|learn about the stars|
+        point at the shiny rocks""",
+    "bakery": """smell the fresh bread|watch the baker|pick a cupcake|buy warm rolls|taste a cookie""",
 }
 # Verbs the activity phrases and episodes start with that are not in VERBS, "base:past", "!" as in VERBS.
 MORE_VERBS = _verbs(
@@ -285,13 +318,16 @@ MORE_VERBS = _verbs(
     smell:smelled chase:chased rake:raked pet:petted! collect:collected brush:brushed watch:watched
     count:counted give:gave walk:walked listen:listened follow:followed do:did have:had learn:learned
     eat:ate see:saw wave:waved skip:skipped! sail:sailed catch:caught ride:rode bury:buried throw:threw
-    help:helped dress:dressed make:made spin:spun! race:raced sit:sat! rock:rocked""",
+    help:helped dress:dressed make:made spin:spun! race:raced sit:sat! rock:rocked dip:dipped!
+    point:pointed push:pushed buy:bought carry:carried taste:tasted splash:splashed swim:swam! jump:jumped
+    blow:blew float:floated play:played read:read find:found""",
 )
 
 # Things seen and heard outdoors, for the episodes' detail.
 NATURE = _split(
     """tree flower bush rock stone leaf stick log puddle cloud rainbow nest pond hill path fence gate bench
-    mushroom pinecone acorn shell feather daisy rose sunflower tulip"""
+    mushroom pinecone acorn shell feather daisy rose sunflower tulip dandelion clover pebble weed vine
+    thistle buttercup moss cobweb anthill"""
 )
 SKY = [
     "The sun was shining and the sky was blue.",
@@ -304,6 +340,11 @@ SKY = [
     "Snow had fallen in the night, and everything was white.",
     "A soft rain was falling on the roof.",
     "The air smelled of flowers.",
+    "A gentle breeze made the flowers nod.",
+    "It was foggy, and everything looked soft and gray.",
+    "The morning was bright and chilly.",
+    "Thunder rumbled far away, but the sun still peeked out.",
+    "The leaves were turning red and gold.",
 ]
 # What an animal says: the sound and the verb for it.
 ANIMAL_SOUNDS = {
@@ -333,15 +374,22 @@ ANIMAL_SOUNDS = {
     "crow": ("Caw", "cawed"),
     "monkey": ("Ooh ooh", "chattered"),
     "bear": ("Grr", "growled"),
+    "donkey": ("Hee-haw", "brayed"),
+    "wolf": ("Awoo", "howled"),
+    "chick": ("Peep", "peeped"),
+    "duckling": ("Peep", "peeped"),
+    "toad": ("Croak", "croaked"),
 }
 ANIMAL_LOOKS = _split(
     """fluffy furry soft little tiny big spotted striped friendly shy sleepy hungry playful funny cute
-    gentle fat skinny wet muddy brown white black gray orange"""
+    gentle fat skinny wet muddy brown white black gray orange speckled scruffy chubby shaggy"""
 )
-FOOD_TASTES = _split("yummy sweet warm tasty delicious crunchy juicy soft fresh hot cold sticky gooey")
+FOOD_TASTES = _split(
+    "yummy sweet warm tasty delicious crunchy juicy soft fresh hot cold sticky gooey salty chewy creamy spicy"
+)
 ADVERBS = _split(
     """happily slowly quickly carefully gently loudly softly quietly proudly sadly excitedly bravely
-    kindly politely patiently"""
+    kindly politely patiently cheerfully eagerly nervously shyly busily"""
 )
 FEELINGS = _split(
     """happy glad excited proud sad upset scared worried angry surprised tired sleepy hungry lonely
