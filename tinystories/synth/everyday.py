@@ -143,7 +143,7 @@ def snack(t: Teller, hero: Character, friend: Character, parent: Character) -> N
     t.say(
         hero,
         t.pick(["Yum! This is so good!", "Thank you! I love these!", f"Can I have one more, {parent.name}?"]),
-        f"{hero.Name} said thank you.",
+        f"{hero.Name} [said thank you|said thanks|smiled and said thank you].",
     )
     t.add(
         t.pick(
@@ -245,7 +245,7 @@ def game(t: Teller, hero: Character, friend: Character, parent: Character) -> No
     t.add(
         t.pick(
             [
-                f"Later, {friend.name} came over to play.",
+                f"[Later|In the afternoon|After lunch], {friend.name} came over to play.",
                 f"After lunch, {hero.name} and {friend.name} played {name}.",
                 f"{friend.Name} knocked on the door. {friend.He} wanted to play {name}.",
             ]
@@ -266,7 +266,11 @@ def game(t: Teller, hero: Character, friend: Character, parent: Character) -> No
                 ]
             )
         )
-        t.say(friend, t.pick(["That was fun!", "Let's play again tomorrow!", "You are fast!"]), "They had fun.")
+        t.say(
+            friend,
+            t.pick(["That was fun!", "Let's play again tomorrow!", "You are fast!"]),
+            "[They had fun.|It was a good game.|They played until it was time to go.]",
+        )
 
 
 def visit(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
@@ -303,7 +307,7 @@ def bath_and_bed(t: Teller, hero: Character, friend: Character, parent: Characte
     t.add(
         t.pick(
             [
-                f"That evening, {hero.name} had a bath with lots of bubbles. {hero.He} played with {hero.his} {toy}.",
+                f"[That evening|Before bed|After dinner], {hero.name} had a bath with [lots of bubbles|warm water and bubbles|a rubber duck]. {hero.He} played with {hero.his} {toy}.",
                 f"After dinner, {hero.name} brushed {hero.his} teeth and put on {hero.his} pajamas.",
                 f"When it got dark, {parent.name} read {hero.him} a story about {t.a(t.pick(t.vocab.animals))}.",
             ]
@@ -312,7 +316,7 @@ def bath_and_bed(t: Teller, hero: Character, friend: Character, parent: Characte
     t.add(
         t.pick(
             [
-                f"{hero.Name} looked out the window at the moon and the stars.",
+                f"{hero.Name} looked out the window at [the moon and the stars|the round yellow moon|the twinkling stars].",
                 f"{hero.Name} was so sleepy that {hero.he} yawned "
                 f"{t.pick(['three times', 'a big yawn', 'and yawned'])}.",
                 f"{parent.Name} tucked {hero.him} into bed[ and turned off the light|, gave {hero.him} a kiss and turned off the light| and read {hero.him} a story].",
@@ -410,7 +414,7 @@ def music(t: Teller, hero: Character, friend: Character, parent: Character) -> N
             [
                 "The song was about a little bird who wanted to fly.",
                 f"{hero.He} sang [very loud|so loudly|as loud as {hero.he} could], and the cat [ran out of the room|hid under the bed|put its paws over its ears].",
-                "Everyone clapped when the song was over.",
+                "[Everyone clapped when the song was over.|When the song ended, everyone cheered.|Everyone said it was a lovely song.]",
             ]
         )
     )

@@ -62,7 +62,7 @@ def fear(t: Teller) -> None:
     else:
         t.add(f"{h.Name} took a [deep|big] breath. Then {h.he} {brave_deed}.")
         if not twist(t, f"And guess what? {scary.capitalize()} was not scary at all. It was [fun|kind of nice]!"):
-            t.add("It was not so bad after all.")
+            t.add("[It was not so bad after all.|It was not scary at all.|There was nothing to be afraid of.]")
         t.say(h, "[I did it!|I am not scared anymore!|Look, I am brave!]", f"{h.Name} was proud that {h.he} was brave.")
         t.add(
             f"[After that|From then on], {h.name} was not afraid of "
@@ -121,12 +121,16 @@ def warning(t: Teller) -> None:
         f"[Later|After a while|Soon], {h.name} and {f.name} were [playing with|taking turns with|having fun with] the {c.thing_adj} {c.thing}."
     )
     t.say(
-        f, "[Let's go over there!|Come on, it will be fun!|Nobody will see us!]", f"{f.Name} wanted to have more fun."
+        f,
+        "[Let's go over there!|Come on, it will be fun!|Nobody will see us!]",
+        f"{f.Name} [wanted to have more fun|had a bigger idea|wanted to try something new].",
     )
     conflict(
         t, f, h, c.thing, "[Then they remembered that friends share, so they took turns.|Then they both said sorry.]"
     )
-    t.add(f"{h.Name} forgot what {p.name} had said. But {danger}.")
+    t.add(
+        f"{h.Name} [forgot what {p.name} had said|did not think about what {p.name} had said|forgot all about the rule]. But {danger}."
+    )
     t.new_paragraph()
     t.add(f"[Oh no!|Suddenly,|All at once,] {h.name} {hurt}.")
     if warned:
@@ -162,13 +166,17 @@ def mess(t: Teller) -> None:
     warned = foreshadow(t, f"{p.Name}'s {broke} was on the edge of the table.")
     t.add(
         f"{h.He} threw the {c.thing} [high|up in the air|too hard], and it hit "
-        f"the {broke}. Crash! The {broke} [broke|fell on the floor and broke]."
+        f"the {broke}. [Crash!|Smash!|Oh no!|Bang!] The {broke} [broke|fell on the floor and broke]."
     )
     if warned:
         t.markers.add("foreshadow_payoff")
     t.markers.add("consequence")
     t.add(f"{h.Name} was [scared|worried]. {h.He} did not want {p.name} to be [angry|sad].")
-    t.say(f, "[Let's hide it!|Nobody will know.|Just say the cat did it.]", f"{f.Name} said they should hide it.")
+    t.say(
+        f,
+        "[Let's hide it!|Nobody will know.|Just say the cat did it.]",
+        f"{f.Name} said they should [hide it|keep it a secret|not tell anyone].",
+    )
     conflict(
         t,
         f,
@@ -225,7 +233,7 @@ def new_friend(t: Teller) -> None:
     t.say(
         h,
         "[Hi! Do you want to play with us?|Hello! What is your name?|Do you want to be my friend?]",
-        f"{h.Name} asked {newcomer.name} to play.",
+        f"{h.Name} asked {newcomer.name} [to play|if {newcomer.he} wanted to play|to join the game].",
     )
     t.say(newcomer, "[Yes, please!|Okay!|Really? Thank you!]", f"{newcomer.Name} said yes.")
     if warned:
@@ -245,8 +253,14 @@ def new_friend(t: Teller) -> None:
         if not twist(
             t, f"Then they found out something funny: {newcomer.name} lived in the house right next to {h.name}!"
         ):
-            t.add(f"At the end of the day, {newcomer.name} was not shy anymore.")
-        t.say(newcomer, "[You are my best friend!|Can we play again tomorrow?]", f"{newcomer.Name} said thank you.")
+            t.add(
+                f"[At the end of the day|By the time they went home|Before long], {newcomer.name} was not shy anymore."
+            )
+        t.say(
+            newcomer,
+            "[You are my best friend!|Can we play again tomorrow?]",
+            f"{newcomer.Name} [said thank you|smiled a big smile|was so happy].",
+        )
         ending(t, c, ["it is good to be kind to someone new", "a friend can be found anywhere"])
     t.summary = f"{h.Name} makes friends with {newcomer.name}, who is new and shy."
 

@@ -528,7 +528,9 @@ def learning(t: Teller) -> None:
         t.add(f"{h.He} never learned to {skill}, and {h.he} felt sad whenever {h.he} saw {f.name}.")
         ending(t, c, ["you should listen to grown-ups", "giving up means you never learn"])
     else:
-        t.add(f"{h.Name} did not give up. {h.He} tried [again and again|every day|one more time, and then one more].")
+        t.add(
+            f"{h.Name} [did not give up|kept trying|would not stop]. {h.He} tried [again and again|every day|one more time, and then one more]."
+        )
         twist(t, f"Then something funny happened. {h.Name} did it so well that {f.name} asked {h.him} for help!")
         t.add(
             f"[At last|Finally|Then one day], {h.he} could {skill}! {h.He} was [so proud of {h.himself}|very proud|so happy]."
@@ -627,7 +629,9 @@ def making(t: Teller) -> None:
     )
     t.new_paragraph()
     if warned or t.chance(0.3):
-        t.add(f"Then {'the big dog' if warned else 'a puppy'} ran by and bumped into the {what}. It fell down!")
+        t.add(
+            f"Then {'the big dog' if warned else 'a puppy'} ran by and bumped into the {what}. [It fell down!|Down it went!|It all fell over!]"
+        )
         t.markers.add("consequence")
         if warned:
             t.markers.add("foreshadow_payoff")
@@ -647,7 +651,9 @@ def making(t: Teller) -> None:
         ending(t, c, ["things can break in a moment", "you should build in a safe place"])
     else:
         if broke:
-            t.add("But they did not give up. They built it again, [even better than before|bigger than before].")
+            t.add(
+                "But they [did not give up|were not sad for long|just laughed]. They built it again, [even better than before|bigger than before]."
+            )
         if not twist(
             t,
             f"When they were done, {p.name} came and said it was the best {what} in the whole town, and took a picture of it!",
