@@ -163,7 +163,7 @@ def chores(t: Teller, hero: Character, friend: Character, parent: Character) -> 
         t.pick(
             [
                 f"{parent.Name} was busy, so {hero.name} helped {parent.him} {base}.",
-                f"{hero.Name} wanted to be a good helper. {hero.He} asked if {hero.he} could {base}.",
+                f"{hero.Name} wanted to [be a good helper|help|be useful]. {hero.He} asked if {hero.he} could {base}.",
                 f"That morning, {hero.name} {past} all by {hero.himself}.",
             ]
         )
@@ -225,7 +225,7 @@ def drawing(t: Teller, hero: Character, friend: Character, parent: Character) ->
     t.say(
         hero,
         f"Look, {parent.name}! [I made this for you!|This is for you!|I made it just for you!]",
-        f"{hero.Name} showed the picture to {parent.name}.",
+        f"{hero.Name} [showed the picture to|ran to show the picture to|gave the picture to] {parent.name}.",
     )
     t.add(
         t.pick(
@@ -295,7 +295,7 @@ def visit(t: Teller, hero: Character, friend: Character, parent: Character) -> N
                 f"{name} had made {plural(food)}, and they were {t.pick(FOOD_TASTES)}.",
                 f"{name} told {hero.him} a story about when {grown.he} was little.",
                 f"{name} showed {hero.him} the flowers in {grown.his} garden.",
-                "They sat on the porch and looked at the birds.",
+                "They sat on the [porch|steps|swing] and [looked at the birds|watched the clouds go by|talked about their day].",
             ]
         )
     )
@@ -308,7 +308,7 @@ def bath_and_bed(t: Teller, hero: Character, friend: Character, parent: Characte
         t.pick(
             [
                 f"[That evening|Before bed|After dinner], {hero.name} had a bath with [lots of bubbles|warm water and bubbles|a rubber duck]. {hero.He} played with {hero.his} {toy}.",
-                f"After dinner, {hero.name} brushed {hero.his} teeth and put on {hero.his} pajamas.",
+                f"[After dinner|At bedtime|When it got dark], {hero.name} brushed {hero.his} teeth and put on {hero.his} [pajamas|nightgown|cozy pajamas].",
                 f"When it got dark, {parent.name} read {hero.him} a story about {t.a(t.pick(t.vocab.animals))}.",
             ]
         )
@@ -344,8 +344,8 @@ def garden_growing(t: Teller, hero: Character, friend: Character, parent: Charac
         t.pick(
             [
                 f"One morning, {hero.he} saw a tiny green leaf. The {plant} was growing!",
-                f"Soon the little plant was taller than {hero.name}!",
-                "At first nothing happened, but then a small green shoot came up.",
+                f"[Soon|Before long|By summer] the little plant was taller than {hero.name}!",
+                "At first nothing happened, but then [a small green shoot came up|two tiny leaves peeked out of the dirt|a little sprout pushed up].",
             ]
         )
     )
@@ -389,7 +389,7 @@ def rain_or_snow(t: Teller, hero: Character, friend: Character, parent: Characte
         t.add(
             t.pick(
                 [
-                    f"{hero.Name} made a snowman with a carrot nose.",
+                    f"{hero.Name} made a snowman with [a carrot nose|stones for eyes|a scarf and a hat].",
                     f"{hero.Name} and {friend.name} made snow angels and threw snowballs.",
                     f"{hero.Name} went down the hill on a sled, fast as the wind.",
                 ]
@@ -460,7 +460,11 @@ def baking(t: Teller, hero: Character, friend: Character, parent: Character) -> 
         f"{hero.his} apron got all sticky]."
     )
     t.add("[Soon the kitchen smelled warm and sweet.|They waited by the oven and watched.|The timer went ding!]")
-    t.say(hero, "[Can I have the first one?|They look so good!]", f"{hero.Name} could not wait to try one.")
+    t.say(
+        hero,
+        "[Can I have the first one?|They look so good!]",
+        f"{hero.Name} could not wait to [try one|taste them|have a bite].",
+    )
 
 
 EPISODES: list[Callable[[Teller, Character, Character, Character], None]] = [

@@ -148,7 +148,7 @@ def warning(t: Teller) -> None:
         if not twist(
             t, f"Then {p.name} said something surprising: when {p.he} was little, the same thing happened to {p.him}!"
         ):
-            t.add(f"[Soon|After a while] {h.name} felt better.")
+            t.add(f"[Soon|After a while|Before long] {h.name} felt [better|much better|fine again].")
         t.say(h, "[I am sorry. I will listen next time.|I should have listened to you.]", f"{h.Name} said sorry.")
         ending(t, c, ["it is important to listen", "grown-ups make rules to keep us safe"])
     t.summary = f"{h.Name} does not listen when {p.name} says to {told}, and gets hurt."
@@ -187,7 +187,9 @@ def mess(t: Teller) -> None:
     t.new_paragraph()
     if bad(t):
         twist(t, f"Then the cat walked in, and {p.name} thought the cat had done it!")
-        t.add(f"{h.Name} hid the pieces under the rug and did not say anything.")
+        t.add(
+            f"{h.Name} hid the pieces [under the rug|behind the couch|in a drawer] and [did not say anything|did not tell anyone|kept very quiet]."
+        )
         t.add(f"When {p.name} found them, {p.he} was [very sad|upset], because {h.name} had not told the truth.")
         ending(t, c, ["hiding a mistake makes it worse", "you should always tell the truth"])
     else:
@@ -272,7 +274,7 @@ def surprise(t: Teller) -> None:
     gift = t.pick(["a card", "a cake", "a drawing", "a necklace of flowers", "a little box of cookies"])
     t.new_paragraph()
     t.add(
-        f"[Soon it was|Tomorrow would be|It was almost] {for_whom.name}'s birthday. {h.Name} wanted to make a surprise."
+        f"[Soon it was|Tomorrow would be|It was almost] {for_whom.name}'s birthday. {h.Name} [wanted to make a surprise|had a secret plan|wanted to do something special]."
     )
     t.add(f"{h.He} [made|worked on] {gift} [in secret|in {h.his} room|when nobody was looking].")
     t.add(f"{h.He} [wrapped it in paper|put it in a box|hid it in a bag] with {h.his} {c.thing_adj} {c.thing} on top.")
@@ -292,7 +294,9 @@ def surprise(t: Teller) -> None:
         if warned:
             t.markers.add("foreshadow_payoff")
             t.add(f"The dog [sniffed|pulled] at it, but {h.name} got there first.")
-        t.add("On the big day, [everyone sat down to eat|the family came together].")
+        t.add(
+            "[On the big day|When the day came|That afternoon], [everyone sat down to eat|the family came together|all the friends came over]."
+        )
         t.say(h, "[Surprise!|Happy birthday!]", f"{h.Name} gave {for_whom.name} the surprise.")
         twist(
             t,

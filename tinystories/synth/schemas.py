@@ -357,7 +357,7 @@ def lost_thing(t: Teller) -> None:
         t.say(
             h,
             f"[Thank you, {f.name}!|You found it! Thank you, {f.name}!|Thank you so much, {f.name}!]",
-            f"{h.Name} thanked {f.name} again and again.",
+            f"{h.Name} thanked {f.name} [again and again|with a big hug|over and over].",
         )
         t.add(f"{h.Name} held {h.his} {c.thing} [tight|close] [all the way home|the whole way home|on the way back].")
         ending(t, c, ["good friends help each other", "it is good to ask for help", "you should never give up"])
@@ -401,7 +401,7 @@ def giving(t: Teller) -> None:
     t.add(f"Now {f.name} had the {c.thing}, and {h.name} did not.")
     t.new_paragraph()
     t.add(
-        f"The next day, {h.name} wanted to play with {h.his} {c.thing}. But {h.he} remembered that {h.he} gave it to {f.name}."
+        f"The next day, {h.name} wanted to play with {h.his} {c.thing}. But {h.he} remembered that {h.he} had [given it to {f.name}|let {f.name} keep it]."
     )
     t.add(f"So {h.he} played with {h.his} {spare} instead.")
     t.instead(c.thing, spare)
@@ -515,7 +515,9 @@ def learning(t: Teller) -> None:
     warned = foreshadow(
         t, f"{p.Name} told {h.name} to put on {h.his} {c.thing_adj} helmet first, but {h.he} did not listen."
     )
-    t.add(f"{h.Name} tried, but {h.he} fell [down|over|on the ground]. {h.His} knee hurt, so {h.he} cried a little.")
+    t.add(
+        f"{h.Name} tried, but {h.he} fell [down|over|on the ground]. [{h.His} knee hurt, so {h.he} cried a little.|It hurt, and {h.he} wanted to quit.|{h.He} felt like giving up.]"
+    )
     t.markers.add("consequence")
     if warned:
         t.markers.add("foreshadow_payoff")
@@ -652,7 +654,7 @@ def making(t: Teller) -> None:
     else:
         if broke:
             t.add(
-                "But they [did not give up|were not sad for long|just laughed]. They built it again, [even better than before|bigger than before]."
+                "But they [did not give up|were not sad for long|just laughed]. They [built it again|started over|made a new one], [even better than before|bigger than before|and this time it stayed up]."
             )
         if not twist(
             t,
@@ -696,7 +698,7 @@ def rainy_day(t: Teller) -> None:
             t,
             f"Then, just when {h.he} was having the most fun, the sun came out and a big rainbow shone over the {c.place}!",
         ):
-            t.add(f"It was so much fun that {h.he} forgot all about the rain.")
+            t.add(f"It was so much fun that {h.he} forgot all about the [rain|gray sky|wet weather].")
         t.add(f"[That night|At dinner], {h.name} told {p.name} it was a [great|good|fun] day after all.")
         ending(t, c, ["you can have fun even when plans change", "a rainy day can be a happy day"])
     t.summary = f"Rain stops {h.name} from going to the {c.place}, so {h.he} plays inside with {h.his} {c.thing}."
