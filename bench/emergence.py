@@ -8,7 +8,8 @@ a size sweep, and for each category whether it rises with size by more than the 
 
 `callbacks.probes.per_category=null` makes every validation score the whole probe suite, so each run's
 summary.json holds its final accuracy on all of it. A category "rises" when the largest model's interval lies
-wholly above the smallest model's: the difference is more than both intervals' half-widths together.
+wholly above the smallest model's: the difference is more than both intervals' half-widths together. Chance is
+what guessing scores: a third for three candidates, a half for two.
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ def main(root: str) -> int:
     if len(runs) < 2:
         print(f"{root}: fewer than two finished runs with probe scores (train with callbacks.probes.per_category=null)")
         return 1
-    sizes = Counter(p.category for p in load_probes())
+    probes = load_probes()
+    sizes = Counter(p.category for p in probes)
+    chance = Counter()
+    for p in probes:
+        chance[p.category] += 1 / len(p.candidates) / sizes[p.category]
     categories = sorted(c for c in runs[0].probes if c in sizes)
     header = ["model", "non-embedding params", "val loss", *categories]
     print("| " + " | ".join(header) + " |")
@@ -39,6 +44,7 @@ def main(root: str) -> int:
             cells.append(f"{r.probes[c]:.1%} [{low:.0%}, {high:.0%}]")
         model = r.overrides.get("model", r.name)
         print(f"| {model} | {r.non_embedding:,} | {r.val_loss:.3f} | " + " | ".join(cells) + " |")
+    print("| chance | | | " + " | ".join(f"{chance[c]:.1%}" for c in categories) + " |")
     print()
     small, large = runs[0], runs[-1]
     rising = 0
