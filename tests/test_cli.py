@@ -21,7 +21,8 @@ def command(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 def test_train_help_lists_the_config_groups_and_no_example_folder(tmp_path: Path) -> None:
     proc = command(str(ROOT / "train.py"), "--help", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "model: llama-110m, llama-15m, llama-260k, llama-40k" in proc.stdout and "size: " in proc.stdout
+    assert "model: llama-110m, llama-15m, llama-1m, llama-260k, llama-40k, llama-42m, llama-4m" in proc.stdout
+    assert "size: " in proc.stdout
     assert "local.example" not in proc.stdout
 
 

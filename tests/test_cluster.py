@@ -76,8 +76,10 @@ def test_two_ranks_equal_one_process_with_accumulation(tmp_path: Path, smoke_cac
     # the step's mean over all ranks and micro-batches.
     torch.testing.assert_close(val_losses(tmp_path / "ddp"), val_losses(tmp_path / "one"), rtol=1e-4, atol=1e-5)
     torch.testing.assert_close(train_losses(tmp_path / "ddp"), train_losses(tmp_path / "one"), rtol=1e-4, atol=1e-5)
+    # Weights to 1e-4: Adam divides by the root of a gradient's second moment, so in the embedding row of a token
+    # the 12 steps hardly see, a gradient near zero summed in another order moves by up to ~3e-5 (seen once).
     for name, weight in one_weights.items():
-        torch.testing.assert_close(ddp_weights[name], weight, rtol=1e-4, atol=1e-5, msg=name)
+        torch.testing.assert_close(ddp_weights[name], weight, rtol=1e-4, atol=1e-4, msg=lambda m, n=name: f"{n}: {m}")
 
 
 def test_torchrun_ranks_share_one_run_dir_and_rank_zero_writes(tmp_path: Path, smoke_cache: Path) -> None:

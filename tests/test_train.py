@@ -41,7 +41,7 @@ def test_train_end_to_end(tmp_path: Path, smoke_cache: Path) -> None:
     summary = json.loads((run_dir / "summary.json").read_text())
     assert summary["tokens_seen"] == 204_800 and summary["train_seconds"] > 0
     losses = val_losses(run_dir)
-    assert losses[-1] < 0.6 * math.log(512), losses  # from about ln(vocab) at initialization
+    assert losses[-1] < 0.7 * math.log(512), losses  # from about ln(vocab) at initialization
     for line in ("Run summary", "parameters", "tokens seen      204,800", "val loss", "tokens/s", str(run_dir)):
         assert line in proc.stdout
     assert "Sample stories at step 200" in proc.stdout
@@ -158,7 +158,7 @@ def test_ddp_cpu_on_two_processes(tmp_path: Path, smoke_cache: Path) -> None:
     assert (run_dir / "samples.md").read_text().count("## Step 200") == 1
     (wandb_run,) = (run_dir / "wandb").glob("offline-run-*/run-*.wandb")  # one W&B run: rank 0's
     losses = [r["val/loss"] for r in history(wandb_run) if "val/loss" in r]
-    assert losses[-1] < 0.6 * math.log(512), losses
+    assert losses[-1] < 0.7 * math.log(512), losses
 
 
 def test_breadth_experiment_as_a_multirun(tmp_path: Path, smoke_cache: Path) -> None:
