@@ -174,6 +174,12 @@ def test_stories_are_checked_for_their_words_and_features_and_asked_for_again(en
     report = generate_with_llm(client(endpoint), 2, tmp_path / "once.jsonl", seed=0, retries=0)
     assert len(FakeEndpoint.requests) == 2 and report.missing_words == {"verb": 0, "noun": 0, "adjective": 0}
 
+    FakeEndpoint.requests, FakeEndpoint.prompts_seen, FakeEndpoint.script = [], set(), ["ok", "400"]
+    out = tmp_path / "failed-retry.jsonl"
+    report = generate_with_llm(client(endpoint), 1, out, seed=0, retries=1)  # the retry is refused
+    (r,) = [json.loads(line) for line in out.read_text().splitlines()]
+    assert report.failed == 0 and r["attempts"] == 1 and r["story"].startswith(NO_WORDS)
+
 
 def test_words_are_found_in_any_of_their_forms() -> None:
     run = Verb("run", "ran", "act", double=True)

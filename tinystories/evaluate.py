@@ -26,7 +26,7 @@ from tinystories.eval.grading import grade_completions
 from tinystories.eval.probes import load_probes, score_probes
 from tinystories.eval.quality import story_quality
 from tinystories.inference import load_model
-from tinystories.llm import STRUCTURED_FORMS, ChatClient, LLMError
+from tinystories.llm import ChatClient, LLMError, check_structured
 from tinystories.model import Transformer
 from tinystories.sampling import Sampling, continue_text
 
@@ -196,8 +196,10 @@ def log_to_wandb(results: dict, completions: dict[str, list[str]]) -> None:
 def evaluate(args: EvaluateSettings) -> dict:
     if bool(args.ckpt) == bool(args.hf):
         raise ConfigError("name one model: ckpt=PATH (a .ckpt file) or hf=DIR (a Hugging Face model directory)")
-    if args.structured not in ("auto", *STRUCTURED_FORMS):
-        raise ConfigError(f"structured={args.structured}: use auto, {', '.join(STRUCTURED_FORMS)}")
+    try:
+        check_structured(args.structured)
+    except LLMError as e:
+        raise ConfigError(str(e)) from None
     if args.max_prompts is not None and args.max_prompts < 1:
         raise ConfigError(f"max_prompts={args.max_prompts}: give 1 or more, or leave it out for all")
     model, tokenizer = load_model(args.ckpt or args.hf, args.tokenizer)

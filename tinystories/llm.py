@@ -37,6 +37,12 @@ def response_format(form: str, schema: dict, name: str) -> dict | None:
     return None
 
 
+def check_structured(value: str) -> None:
+    """`structured` must name one of the ways to ask (auto tries them in turn)."""
+    if value not in ("auto", *STRUCTURED_FORMS):
+        raise LLMError(f"structured={value}: use auto, {', '.join(STRUCTURED_FORMS)}")
+
+
 def refuses_format(status: int, detail: str) -> bool:
     """Whether an error reply says that the server does not take this spelling of `response_format`.
     llama-cpp-python's server answers a validation error about `response_format` with a 500, others with 400/422."""
@@ -60,8 +66,7 @@ class ChatClient:
     form: str = field(init=False)  # the spelling asked for next; auto moves it on when a server refuses one
 
     def __post_init__(self) -> None:
-        if self.structured not in ("auto", *STRUCTURED_FORMS):
-            raise LLMError(f"structured={self.structured}: use auto, {', '.join(STRUCTURED_FORMS)}")
+        check_structured(self.structured)
         self.form = STRUCTURED_FORMS[0] if self.structured == "auto" else self.structured
 
     @classmethod

@@ -115,8 +115,13 @@ def generate_with_llm(
         best: dict | None = None
         attempts = 0
         while attempts <= retries and (best is None or best["misses"]):
+            try:
+                story = client.complete(prompt).strip()
+            except LLMError:
+                if best is None:
+                    raise
+                break  # a retry that fails keeps the best story so far
             attempts += 1
-            story = client.complete(prompt).strip()
             missing = {
                 "words": missing_words(story, verbs[words[0]], words[1], words[2]),
                 "features": features_without_sign(story, features),
