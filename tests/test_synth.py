@@ -16,10 +16,11 @@ from tinystories.released_txt import read_stories
 from tinystories.synth import StoryGenerator
 from tinystories.synth.everyday import activity
 from tinystories.synth.instruct import instruct_record, instruct_text
+from tinystories.synth.knowledge import COLOR_OF, HOMES
 from tinystories.synth.stats import corpus_stats
 from tinystories.synth.stories import SCHEMAS
-from tinystories.synth.teller import reword, vary
-from tinystories.synth.words import BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
+from tinystories.synth.teller import contract, reword, vary
+from tinystories.synth.words import ANIMAL_SOUNDS, BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
 from tinystories.text_stats import distinct_n
 
 N = 5_000
@@ -54,6 +55,51 @@ def test_choices_and_rewording() -> None:
         "fed the ducks",
         "feeding the ducks",
     ]
+
+
+def test_contractions() -> None:
+    rng = random.Random(0)
+    long = "You will not win. Here it is. I am not sad. It is cold. Tom did not go. We cannot stay. Let us go."
+    assert (
+        contract(rng, long, share=1.0)
+        == "You won't win. Here it is. I'm not sad. It's cold. Tom didn't go. We can't stay. Let's go."
+    )
+    assert (
+        contract(rng, "The cat is not here. This is it. His notes.", share=1.0)
+        == "The cat isn't here. This is it. His notes."
+    )
+    assert contract(rng, long, share=0.0) == long
+
+
+def test_corpus_speaks_with_contractions_where_english_allows_them(corpus) -> None:
+    text = "\n".join(s.text for s in corpus)
+    assert text.count("didn't") > text.count("did not") > 0  # both forms, mostly the short one
+    assert "I'm" in text and "Let's" in text and "can't" in text
+    assert not re.search(r"\b(?:[Ii]t|[Tt]hat|[Tt]here|[Hh]e|[Ss]he)'s[.!?,]|\b[Yy]ou'll not\b", text)
+
+
+def test_everyday_knowledge_is_told_right(corpus) -> None:
+    """What an animal says, where it lives and what colour a thing is come out the same every time they are told,
+    so a model can learn them (and the knowledge probes can ask them)."""
+    told = {"sound": 0, "home": 0, "color": 0}
+    sounds = {sound.split()[0].lower() for sound, _ in ANIMAL_SOUNDS.values()}
+    for s in corpus:
+        for m in re.finditer(r"[Tt]he (\w+) (?:said|went|says),? \"?(\w+)", s.text):
+            animal, sound = m.groups()
+            if animal in ANIMAL_SOUNDS and sound.lower() in sounds:  # a talking animal may say "yes"
+                told["sound"] += 1
+                assert sound.lower() == ANIMAL_SOUNDS[animal][0].split()[0].lower(), m.group(0)
+        for m in re.finditer(r"(?:an?|[Tt]he) (\w+)\. It lived in an? (\w+)\.", s.text):
+            if m.group(1) in HOMES:
+                told["home"] += 1
+                assert HOMES[m.group(1)] == m.group(2), m.group(0)
+        for m in re.finditer(
+            r"\b(?:colored )?the (\w+)(?: was| is|) (red|blue|green|yellow|orange|white|brown)\b", s.text
+        ):
+            if m.group(1) in COLOR_OF:
+                told["color"] += 1
+                assert COLOR_OF[m.group(1)] == m.group(2), m.group(0)
+    assert min(told.values()) > 50, told
 
 
 def test_same_seed_same_bytes_other_seed_other_stories() -> None:
@@ -129,7 +175,7 @@ def test_gifts_change_hands_and_exclusion_picks_something_else(corpus) -> None:
             if event[0] == "gave":
                 _, giver, receiver, thing = event
                 gifts += 1
-                assert f"Now {receiver} had the {thing}, and {giver} did not." in s.text
+                assert re.search(rf"Now {receiver} had the {thing}, and {giver} did(?: not|n't)\.", s.text)
             elif event[0] == "instead":
                 _, wanted, chosen = event
                 exclusions += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tinystories.synth.knowledge import EPISODES as KNOWLEDGE_EPISODES
 from tinystories.synth.teller import Character, Teller
 from tinystories.synth.words import (
     ADVERBS,
@@ -484,6 +485,7 @@ EPISODES: list[Callable[[Teller, Character, Character, Character], None]] = [
     haircut,
     checkup,
     baking,
+    *KNOWLEDGE_EPISODES,
 ]
 
 

@@ -364,7 +364,7 @@ ANIMAL_SOUNDS = {
     "sheep": ("Baa", "bleated"),
     "lamb": ("Baa", "bleated"),
     "goat": ("Maa", "bleated"),
-    "owl": ("Hoo", "hooted"),
+    "owl": ("Hoot", "hooted"),
     "bee": ("Buzz", "buzzed"),
     "horse": ("Neigh", "neighed"),
     "pony": ("Neigh", "neighed"),
@@ -379,6 +379,7 @@ ANIMAL_SOUNDS = {
     "chick": ("Peep", "peeped"),
     "duckling": ("Peep", "peeped"),
     "toad": ("Croak", "croaked"),
+    "snake": ("Hiss", "hissed"),
 }
 ANIMAL_LOOKS = _split(
     """fluffy furry soft little tiny big spotted striped friendly shy sleepy hungry playful funny cute
@@ -444,8 +445,14 @@ SYNONYMS: list[tuple[str, list[str]]] = [
     (r"\b(?:was|felt|and) (sad)\b", ["sad", "sad", "upset", "unhappy", "very sad"]),
     (r"\b(?:was|felt|got|very|so) (scared)\b", ["scared", "scared", "afraid", "frightened"]),
     (r"\b(?:was|felt|got|very|so) (angry)\b", ["angry", "angry", "mad", "cross"]),
-    (r"(?:^|(?<=[.!?] ))(Then,? )(?=[a-z]|[A-Z][a-z]+ )", ["Then ", "Then ", "After that, ", "Soon, ", "Next, "]),
-    (r"(?:^|(?<=[.!?] ))(One day), ", ["One day", "One day", "One morning", "One afternoon", "One sunny day"]),
+    (
+        r"(Then(?:(?<=^Then)|(?<=[.!?] Then)),? )(?=[a-z]|[A-Z][a-z]+ )",
+        ["Then ", "Then ", "After that, ", "Soon, ", "Next, "],
+    ),
+    (
+        r"(One day(?:(?<=^One day)|(?<=[.!?] One day))), ",
+        ["One day", "One day", "One morning", "One afternoon", "One sunny day"],
+    ),
     (r"\b(smiled)\b", ["smiled", "smiled", "grinned", "beamed"]),
     (r"\b(laughed)\b", ["laughed", "laughed", "giggled"]),
     (r"\b(loved) to\b", ["loved", "loved", "really liked", "liked"]),
