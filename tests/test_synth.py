@@ -19,7 +19,7 @@ from tinystories.synth.instruct import instruct_record, instruct_text
 from tinystories.synth.knowledge import COLOR_OF, HOMES
 from tinystories.synth.stats import corpus_stats
 from tinystories.synth.stories import SCHEMAS
-from tinystories.synth.teller import contract, reword, vary
+from tinystories.synth.teller import contract, join_sentences, reword, vary
 from tinystories.synth.words import ANIMAL_SOUNDS, BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
 from tinystories.text_stats import distinct_n
 
@@ -76,6 +76,22 @@ def test_corpus_speaks_with_contractions_where_english_allows_them(corpus) -> No
     assert text.count("didn't") > text.count("did not") > 0  # both forms, mostly the short one
     assert "I'm" in text and "Let's" in text and "can't" in text
     assert not re.search(r"\b(?:[Ii]t|[Tt]hat|[Tt]here|[Hh]e|[Ss]he)'s[.!?,]|\b[Yy]ou'll not\b", text)
+
+
+def test_joined_sentences_and_spoken_pronouns_keep_who_is_who(corpus) -> None:
+    rng = random.Random(0)
+    joined = {join_sentences(rng, 'Tom ran. He fell. "Hi!" They ran. Ben fell? He cried.') for _ in range(300)}
+    assert 'Tom ran, and he fell. "Hi!" They ran. Ben fell? He cried.' in joined
+    assert all('"Hi!" They' in j and "fell? He" in j for j in joined)  # never after a quote or a question
+    said = 0
+    for s in corpus:
+        for m in re.finditer(r'[!?,]" (she|he) \w+\.|(?:^|[.!?] )(She|He) \w+, "', s.text, re.M):
+            said += 1
+            gender = "f" if (m.group(1) or m.group(2)).lower() == "she" else "m"
+            so_far = s.text[: m.start()]
+            met = [name for name, g in s.characters.items() if g == gender and name.capitalize() in so_far]
+            assert len(met) <= 1, (met, so_far)  # never two people the pronoun could mean
+    assert said > 100
 
 
 def test_everyday_knowledge_is_told_right(corpus) -> None:

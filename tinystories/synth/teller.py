@@ -102,6 +102,22 @@ def contract(rng: random.Random, text: str, share: float = 0.75) -> str:
     return "".join(out) + text[done:] if out else text
 
 
+_NEXT = re.compile(r"\. (She|He|They) (?=[a-z])")  # starts with a literal: fast to scan for
+_JOIN_SHARE = {"She": 0.08, "He": 0.08, "They": 0.2}
+
+
+def join_sentences(rng: random.Random, text: str) -> str:
+    """Some short sentences joined as a storyteller joins them: "Tom found the ball, and he smiled." Only after a
+    plain sentence, not a quote, question or exclamation; the pronoun is kept, so who it means does not change."""
+
+    def join(m: re.Match) -> str:
+        if not text[m.start() - 1].islower() or rng.random() >= _JOIN_SHARE[m.group(1)]:
+            return m.group(0)
+        return f", and {m.group(1).lower()} "
+
+    return _NEXT.sub(join, text)
+
+
 def vary(rng: random.Random, text: str) -> str:
     """Expand each `[a|b|c]` in `text` to one of its options (innermost first, so options may nest): how a
     sentence is written in many ways at once, which is what keeps a corpus of templates from repeating itself."""
@@ -257,12 +273,20 @@ class Teller:
         how = how or ("asked" if quote.endswith("?") else self.pick(SPEECH_VERBS))
         lead_in = quote[:-1] + "," if quote.endswith(".") else quote  # "We can share," said Tom.
         form = self.rng.randrange(3)
+        pronoun = self.unambiguous(who) and self.chance(0.5)  # "Let's go," she said.
         if form == 0:
-            self.add(f'{who.Name} {how}, "{quote}"')
+            self.add(f'{who.He if pronoun and self.chance(0.5) else who.Name} {how}, "{quote}"')
         elif form == 1:
-            self.add(f'"{lead_in}" {who.name} {how}.')
+            self.add(f'"{lead_in}" {who.he if pronoun else who.name} {how}.')
         else:
             self.add(f'"{lead_in}" {how} {who.name}.')
+
+    def unambiguous(self, who: Character) -> bool:
+        """Whether "she" or "he" can only mean `who`: `who` has been named, and no one else in the story so far
+        has the same pronoun."""
+        if who.gender == "n" or any(c.gender == who.gender and c is not who for c in self.characters):
+            return False
+        return any(who.name in line or who.Name in line for lines in self.paragraphs for line in lines)
 
     def a(self, word: str) -> str:
         return f"{article(word)} {word}"
@@ -271,6 +295,6 @@ class Teller:
         return "\n".join(" ".join(p) for p in self.paragraphs if p)
 
     def finished_text(self) -> str:
-        """The story as told, its common words said in varied ways (`reword`, once over the whole text) and its
-        "did not" and "I am" often shortened (`contract`)."""
-        return contract(self.rng, reword(self.rng, self.text(), self.keep))
+        """The story as told, its common words said in varied ways (`reword`, once over the whole text), some short
+        sentences joined (`join_sentences`) and its "did not" and "I am" often shortened (`contract`)."""
+        return contract(self.rng, join_sentences(self.rng, reword(self.rng, self.text(), self.keep)))
