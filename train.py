@@ -10,15 +10,17 @@ import hydra
 from omegaconf import DictConfig
 
 from tinystories.errors import exit_for
-from tinystories.loggers import end_wandb_run
 from tinystories.resolvers import register_resolvers
-from tinystories.training import build, run
 
 register_resolvers()
 
 
 @hydra.main(version_base="1.3", config_path="conf", config_name="train")
 def main(cfg: DictConfig) -> float:
+    # Imported here, not above: --help and a config Hydra refuses answer without Lightning's seconds-long import.
+    from tinystories.loggers import end_wandb_run
+    from tinystories.training import build, run
+
     try:
         val_loss = run(build(cfg))
     except Exception as e:

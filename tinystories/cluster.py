@@ -15,8 +15,6 @@ import os
 import subprocess
 from pathlib import Path
 
-from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
-
 from tinystories.errors import ConfigError
 
 TIME_FORMAT = "%Y-%m-%d_%H-%M-%S"
@@ -100,6 +98,8 @@ def cluster_plugins() -> list:
 
 def requeue(checkpoint: str | Path) -> bool:
     """Asks SLURM to requeue this job; outside SLURM, says how to resume instead. True if requeued."""
+    from lightning.pytorch.utilities import rank_zero_info, rank_zero_warn
+
     job = slurm_job_id()
     if job is None:
         rank_zero_info(

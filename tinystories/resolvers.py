@@ -3,7 +3,6 @@ the machine or the launch, computed when the config is resolved."""
 
 from __future__ import annotations
 
-import torch
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import OmegaConf
 from omegaconf.errors import OmegaConfBaseException
@@ -13,6 +12,8 @@ from tinystories.cluster import launch_rank, on_rank_zero, run_name, slurm_gpus,
 
 def best_precision() -> str:
     """bf16 mixed precision where the GPU supports it, full precision elsewhere (CPU, MPS, older GPUs)."""
+    import torch  # here: the configs resolve this only when a run is built, and --help should not wait for torch
+
     if torch.cuda.is_available() and torch.cuda.is_bf16_supported():
         return "bf16-mixed"
     return "32-true"
