@@ -1,7 +1,7 @@
 """The emergence table: probe accuracy per category against model size, with 95% intervals, from the run dirs of
 a size sweep, and for each category whether it rises with size by more than the intervals.
 
-    python train.py -m model=llama-40k,llama-260k,ts-1m,ts-3m,ts-8m trainer.max_steps=1320 val_every_steps=660 \
+    python train.py -m model=llama-40k,llama-260k,llama-1m,llama-4m trainer.max_steps=2000 val_every_steps=1000 \
         callbacks.probes.per_category=null logger=csv hydra.sweep.dir=multirun/emergence
     python bench/emergence.py multirun/emergence
     python -m tinystories.scaling multirun/emergence out=docs/emergence      # the plots (probes_vs_params.png)

@@ -280,6 +280,8 @@ def who_is_more(t: Teller, hero: Character, friend: Character, parent: Character
         )
     )
     t.add(f"[That is why|Because of that,|This meant that] {a.name} {shows}.")
+    t.say(a, f"I am {more} than you!", "")
+    t.say(b, f"[Yes, and I am {less} than you.|That's okay. I am {less}, but I am fun!]", "")
     if t.chance(0.5):
         c = t.person()
         t.add(
@@ -318,4 +320,50 @@ def counting(t: Teller, hero: Character, friend: Character, parent: Character) -
         t.add(f"Then {parent.name} gave {hero.him} one more. Now {hero.he} had {NUMBERS[n]} {things} again.")
 
 
-EPISODES = [animals_and_homes, needs_met, colors_seen, tools_used, body_song, who_is_more, counting]
+# (what happened, what it made so, what was done, how it was after); {thing}, {his}, {he}: the child's
+CAUSES = [
+    (
+        "dropped {his} {thing} in the mud",
+        "the {thing} was [dirty|all dirty|muddy]",
+        "washed it",
+        "the {thing} was clean again",
+    ),
+    (
+        "spilled {his} milk on the table",
+        "the table was [wet|all wet]",
+        "wiped it with a cloth",
+        "the table was dry again",
+    ),
+    (
+        "left {his} ice cream in the sun",
+        "the ice cream [melted|was all melted]",
+        "got a new one",
+        "{he} was happy again",
+    ),
+    ("bumped the tower of blocks", "the tower fell down", "built it again", "{he} was happy again"),
+    ("forgot {his} coat", "{he} was cold", "ran back to get it", "{he} was warm again"),
+    ("let go of {his} balloon", "the balloon flew away, and {he} was sad", "got a new one", "{he} was happy again"),
+    ("tore {his} picture", "the picture had a rip in it", "fixed it with tape", "the picture was whole again"),
+]
+
+
+def cause_and_effect(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
+    """Something done by accident, what it caused, and how it was put right: "dirty", then "clean again"."""
+    thing = t.pick(["ball", "doll", "hat", "toy car", "teddy", "shoe", "book"])
+    fill = {"{his}": hero.his, "{he}": hero.he, "{thing}": thing}
+    did, result, fix, after = t.pick(CAUSES)
+    for key, value in fill.items():
+        did, result, after = did.replace(key, value), result.replace(key, value), after.replace(key, value)
+    t.add(f"[One day,|Later,|That afternoon,|Oops!] {hero.name} {did} by accident.")
+    t.add(f"[Now|Oh no,|After that,] {result}.")
+    t.add(
+        t.pick(
+            [
+                f"{hero.Name} {fix}, and [soon|then] {after}.",
+                f"[{parent.Name} helped {hero.him}.|{hero.Name} did not give up.] {hero.He} {fix}. Now {after}.",
+            ]
+        )
+    )
+
+
+EPISODES = [animals_and_homes, needs_met, colors_seen, tools_used, body_song, who_is_more, counting, cause_and_effect]

@@ -359,7 +359,10 @@ def lost_thing(t: Teller) -> None:
             f"[Thank you, {f.name}!|You found it! Thank you, {f.name}!|Thank you so much, {f.name}!]",
             f"{h.Name} thanked {f.name} [again and again|with a big hug|over and over].",
         )
-        t.add(f"{h.Name} held {h.his} {c.thing} [tight|close] [all the way home|the whole way home|on the way back].")
+        t.add(
+            f"{h.Name} [was happy again|felt happy again|was not sad anymore, {h.he} was happy again] and held {h.his} "
+            f"{c.thing} [tight|close] [all the way home|the whole way home|on the way back]."
+        )
         ending(t, c, ["good friends help each other", "it is good to ask for help", "you should never give up"])
     t.summary = (
         f"{h.Name} loses {h.his} {c.thing_adj} {c.thing} {c.prep} the {c.place} and {f.name} helps {h.him} look for it."
@@ -398,7 +401,7 @@ def giving(t: Teller) -> None:
         "[Thank you! You are so kind.|Really? Thank you!|Oh, thank you! I love it!]",
         f"{f.Name} was very happy and thanked {h.him}.",
     )
-    t.add(f"Now {f.name} had the {c.thing}, and {h.name} did not.")
+    t.add(f"Now {f.name} had the {c.thing}, and {h.name} did not. [The {c.thing} belonged to {f.name} now.|]")
     t.new_paragraph()
     t.add(
         f"The next day, {h.name} wanted to play with {h.his} {c.thing}. But {h.he} remembered that {h.he} had [given it to {f.name}|let {f.name} keep it]."
