@@ -29,14 +29,18 @@ def quiet_console() -> None:
     warnings.filterwarnings("ignore", message="The `srun` command is available on your system but is not used")
     warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated")
     files = _file_handlers()
+    # Imported after Hydra set up logging, Lightning's loggers propagate to the root's handlers and to the console
+    # handler Lightning gives its top logger: those print the adverts too.
+    handlers = [*logging.getLogger().handlers, *logging.getLogger("lightning").handlers]
     for name in LIBRARY_LOGGERS:
         logger = logging.getLogger(name)
         if not logger.propagate:  # the root's file handler does not see it: give it that handler too (and drop
             # an earlier job's, in a multirun that runs its jobs in this process)
             logger.handlers = [h for h in logger.handlers if not isinstance(h, logging.FileHandler)] + files
-        for handler in logger.handlers:
-            if not any(isinstance(f, _DropAdverts) for f in handler.filters):
-                handler.addFilter(_DropAdverts())
+        handlers += logger.handlers
+    for handler in handlers:
+        if not any(isinstance(f, _DropAdverts) for f in handler.filters):
+            handler.addFilter(_DropAdverts())
     run_log = logging.getLogger(RUN_LOG)
     run_log.propagate, run_log.handlers = False, files
     run_log.setLevel(logging.INFO)
