@@ -64,8 +64,7 @@ def reword(rng: random.Random, text: str, keep: frozenset[str] = frozenset()) ->
 
 _SHORTENED = re.compile(r" (not|am|is|are|will|us)\b")  # found first, then the word before is looked at: fast
 _HEADS = {
-    "not": {"did", "do", "does", "could", "would", "should", "was", "were", "is", "are", "had", "has", "have", "can"}
-    | {"will"},
+    "not": set("did do does could would should was were is are had has have can will".split()),
     "am": {"i"},
     "is": {"it", "that", "there", "he", "she"},
     "are": {"you", "we", "they"},
