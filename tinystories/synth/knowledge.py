@@ -101,17 +101,17 @@ TOOLS = {
 BODY = {"eyes": "see", "ears": "hear", "nose": "smell", "mouth": "eat", "legs": "run", "hands": "clap", "teeth": "chew"}
 BODY |= {"feet": "walk"}
 
-# (more, less, superlative of more, how it shows)
+# (more, less, how it shows); each "-er" word's superlative is its "-est" word
 COMPARE = [
-    ("taller", "shorter", "tallest", "could reach the top shelf"),
-    ("older", "younger", "oldest", "could stay up later"),
-    ("faster", "slower", "fastest", "won the race"),
-    ("bigger", "smaller", "biggest", "needed the big bed"),
-    ("stronger", "weaker", "strongest", "could carry the heavy box"),
-    ("heavier", "lighter", "heaviest", "made the seesaw go down"),
+    ("taller", "shorter", "could reach the top shelf"),
+    ("older", "younger", "could stay up later"),
+    ("faster", "slower", "won the race"),
+    ("bigger", "smaller", "needed the big bed"),
+    ("stronger", "weaker", "could carry the heavy box"),
+    ("heavier", "lighter", "made the seesaw go down"),
 ]
 NUMBERS = ["zero", "one", "two", "three", "four", "five", "six"]
-COUNTABLE = ["cookies", "apples", "grapes", "stickers", "marbles", "crayons", "strawberries", "carrots", "balloons"]
+COUNTABLE = ["cookie", "apple", "grape", "sticker", "marble", "crayon", "strawberry", "carrot", "balloon"]
 
 
 def _sound(t: Teller, animal: str, sound: str) -> str:
@@ -268,7 +268,7 @@ def body_song(t: Teller, hero: Character, friend: Character, parent: Character) 
 
 def who_is_more(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
     """Two children compared, said both ways round and shown in what each can do; sometimes a third in a row."""
-    more, less, most, shows = t.pick(COMPARE)
+    more, less, shows = t.pick(COMPARE)
     a, b = (friend, hero) if t.chance(0.5) else (hero, friend)
     t.add(
         t.pick(
@@ -286,15 +286,16 @@ def who_is_more(t: Teller, hero: Character, friend: Character, parent: Character
         c = t.person()
         t.add(
             f"[Their friend|Their cousin|A friend from next door], {c.name}, [came over|came to play]. "
-            f"{b.Name} was {more} than {c.name}. So {a.name} was the {most} of the three, and {c.name} was the "
-            f"{less.replace('er', 'est')}."
+            f"{b.Name} was {more} than {c.name}. So {a.name} was the {more[:-2]}est of the three, and {c.name} was "
+            f"the {less[:-2]}est."
         )
 
 
 def counting(t: Teller, hero: Character, friend: Character, parent: Character) -> None:
     """Sharing that changes how many: three cookies, one given away, two left; one more, three again."""
     n = t.pick([2, 3, 4, 5])
-    things = t.pick(COUNTABLE)
+    thing = t.pick(COUNTABLE)
+    things = plural(thing)
     t.add(
         t.pick(
             [
@@ -304,9 +305,7 @@ def counting(t: Teller, hero: Character, friend: Character, parent: Character) -
             ]
         )
     )
-    left = NUMBERS[n - 1] + " " + (things[:-1] if n - 1 == 1 and not things.endswith("ies") else things)
-    if things.endswith("ies") and n - 1 == 1:
-        left = "one " + things[:-3] + "y"
+    left = f"{NUMBERS[n - 1]} {thing if n - 1 == 1 else things}"
     t.add(
         t.pick(
             [
