@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -13,6 +16,9 @@ os.environ["WANDB_SILENT"] = "true"
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# wandb stages an offline run's artifacts (logged checkpoints) here for `wandb sync`: not in the user's home
+os.environ["WANDB_DATA_DIR"] = tempfile.mkdtemp(prefix="wandb-data-")
+atexit.register(shutil.rmtree, os.environ["WANDB_DATA_DIR"], ignore_errors=True)
 
 import pytest  # noqa: E402
 from omegaconf import DictConfig  # noqa: E402
@@ -54,6 +60,16 @@ def run_train(run_dir: Path, cache_dir: Path, *overrides: str, timeout: int = 30
 def smoke_cache(tmp_path_factory) -> Path:
     """One token cache shared by the subprocess runs of the smoke experiment."""
     return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def trained_run(tmp_path_factory, smoke_cache) -> Path:
+    """One short real run (`python train.py`, W&B offline with its default log_model) whose run dir several tests
+    read: checkpoints, W&B records and artifacts, exports. Trained from the folder returned, as a user would."""
+    root = tmp_path_factory.mktemp("trained")
+    proc = run_train(root / "run", smoke_cache, *SMOKE, "logger=wandb", "trainer.max_steps=30", "val_every_steps=20")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return root / "run"
 
 
 def generate_stories(n: int, seed: int, stream: str = "train") -> list[str]:

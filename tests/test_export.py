@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from conftest import make_checkpoint
+from tinystories.errors import ConfigError
 from tinystories.inference import load_model
 from tinystories.model import ModelConfig, Transformer
 from tinystories.sampling import Sampling, generate
@@ -116,3 +117,30 @@ def test_train_py_starts_from_init_from(tmp_path: Path, smoke_cache: Path) -> No
     assert f"Initialized the model from {tmp_path / 'hf'}" in proc.stdout + proc.stderr
     bad = run_train(tmp_path / "run2", smoke_cache, *SMOKE, "model.d_model=64", f"model.init_from={tmp_path / 'hf'}")
     assert bad.returncode != 0 and "model.d_model=64 but it has 32" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_checkpoint_copied_out_of_its_run_dir_still_works(trained_run: Path, tmp_path: Path) -> None:
+    lonely = tmp_path / "elsewhere" / "model.ckpt"
+    lonely.parent.mkdir()
+    lonely.write_bytes((trained_run / "checkpoints" / "last.ckpt").read_bytes())
+    model, tok = load_model(lonely)  # no run dir around it: the tokenizer comes from inside
+    _, run_tok = load_model(trained_run / "checkpoints" / "last.ckpt", trained_run / "tokenizer")
+    assert tok.fingerprint() == run_tok.fingerprint()
+    proc = run("tinystories.generate", f"ckpt={lonely}", "max_new_tokens=10")
+    assert proc.returncode == 0 and proc.stdout.startswith("--- story 1\nOnce upon a time"), proc.stderr
+
+    saved = torch.load(lonely, map_location="cpu", weights_only=False)
+    assert saved["config"]["model"]["d_model"] == model.cfg.d_model  # the resolved config of the run
+    assert saved["config"]["data"]["_target_"].endswith("BuiltinStoryDataModule")
+    assert saved["metrics"]["val/loss"] > 0 and saved["tokens_seen"] == 30 * 1024
+
+    from tinystories.data.tokenizer import TextTokenizer
+
+    del saved["tokenizer"]  # as checkpoints were before they carried it
+    torch.save(saved, lonely)
+    with pytest.raises(ConfigError, match="carries no tokenizer .* name the run's tokenizer folder with tokenizer=DIR"):
+        load_model(lonely)
+    assert (
+        load_model(lonely, trained_run / "tokenizer")[1].fingerprint()
+        == TextTokenizer.load(trained_run / "tokenizer").fingerprint()
+    )

@@ -252,6 +252,24 @@ class WandbRunId(L.Callback):
                 checkpoint["wandb_run_id"] = logger.version
 
 
+class WandbTokenizer(L.Callback):
+    """Logs the run's tokenizer as a W&B artifact (`tokenizer-RUNID`, type tokenizer), beside the checkpoints that
+    `logger.wandb.log_model` logs as `model-RUNID` (aliases best and latest): what is needed to use the model is
+    in the W&B run, as it is in the run dir. Offline, both wait in the run files for `wandb sync`."""
+
+    def on_train_start(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
+        folder = Path(getattr(trainer.datamodule, "run_dir", "") or ".") / "tokenizer"
+        loggers = [lg for lg in trainer.loggers if isinstance(lg, WandbLogger) and lg._log_model]
+        if not trainer.is_global_zero or not loggers or not (folder / "tokenizer.json").is_file():
+            return
+        import wandb
+
+        run = loggers[0].experiment
+        artifact = wandb.Artifact(f"tokenizer-{run.id}", type="tokenizer")
+        artifact.add_dir(str(folder))
+        run.log_artifact(artifact, aliases=["latest"])
+
+
 class ProgressBar(TQDMProgressBar):
     """Lightning's progress bar without the logger's version (`v_num`, W&B's run id): on an 80-column terminal
     the id and the loss left the bar itself a character or two wide, and the id is in the run dir's name."""

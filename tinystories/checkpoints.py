@@ -54,3 +54,21 @@ class RunCheckpoints(ModelCheckpoint):
     def on_train_end(self, trainer: L.Trainer, pl_module: L.LightningModule) -> None:
         if self.save_last and trainer.global_step > 0 and not trainer.fast_dev_run:
             self.save_last_now(trainer)
+
+
+class SelfContained(L.Callback):
+    """Puts the tokenizer, the run's resolved config and its latest losses into every checkpoint, as a Hugging Face
+    directory carries its tokenizer: a `.ckpt` copied out of its run dir (or downloaded from a W&B artifact) still
+    generates, evaluates and exports, and an export's model card can say what the model was trained on."""
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+
+    def on_save_checkpoint(self, trainer: L.Trainer, pl_module: L.LightningModule, checkpoint: dict) -> None:
+        tokenizer = getattr(trainer.datamodule, "tokenizer", None)
+        if tokenizer is not None:
+            checkpoint["tokenizer"] = tokenizer.to_dict()
+        checkpoint["config"] = self.config
+        checkpoint["metrics"] = {
+            k: float(v) for k, v in trainer.callback_metrics.items() if k.startswith(("train/", "val/"))
+        }

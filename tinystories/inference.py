@@ -12,12 +12,16 @@ from tinystories.errors import ConfigError
 from tinystories.hf import load_hf_dir
 from tinystories.model import Transformer
 from tinystories.released_txt import EOT
+from tinystories.wandb_artifacts import is_wandb_ref, resolve_checkpoint
 
 
 def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple[Transformer, TextTokenizer]:
-    """The network, in eval mode on the CPU, and its tokenizer. `source` is a `.ckpt` file (its tokenizer is
-    RUN_DIR/tokenizer unless `tokenizer` names one) or a Hugging Face model directory holding config.json,
-    weights and tokenizer.json."""
+    """The network, in eval mode on the CPU, and its tokenizer. `source` is a `.ckpt` file (it carries its
+    tokenizer; one saved before checkpoints did finds it in RUN_DIR/tokenizer) or a Hugging Face model directory
+    holding config.json, weights and tokenizer.json, or a W&B model artifact (`wandb:ENTITY/PROJECT/NAME:ALIAS`);
+    `tokenizer` names another tokenizer folder."""
+    if is_wandb_ref(source):
+        source = resolve_checkpoint(str(source))
     source = Path(source)
     if source.is_dir():
         cfg, state = load_hf_dir(source)
@@ -28,18 +32,36 @@ def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple
         raise ConfigError(f"{source} is neither a checkpoint file nor a Hugging Face model directory")
     from tinystories.module import LanguageModel  # Lightning's checkpoint format; imported only for a .ckpt
 
+    carried = read_saved(source).get("tokenizer")
     module = LanguageModel.load_from_checkpoint(source, map_location="cpu")
-    tok_dir = Path(tokenizer) if tokenizer else source.parent.parent / "tokenizer"
-    if not (tok_dir / "tokenizer.json").is_file():
-        raise ConfigError(
-            f"no tokenizer at {tok_dir} (a run saves it in RUN_DIR/tokenizer); name it with tokenizer=DIR"
-        )
-    tok = TextTokenizer.load(tok_dir)
+    if tokenizer is None and carried is not None:
+        tok, where = TextTokenizer.from_dict(carried), f"the tokenizer inside {source}"
+    else:
+        tok_dir = Path(tokenizer) if tokenizer else source.parent.parent / "tokenizer"
+        if not (tok_dir / "tokenizer.json").is_file():
+            raise ConfigError(
+                f"{source} carries no tokenizer (it was saved before checkpoints did) and there is none at "
+                f"{tok_dir}, where its run saved it: name the run's tokenizer folder with tokenizer=DIR"
+            )
+        tok, where = TextTokenizer.load(tok_dir), f"the tokenizer at {tok_dir}"
     if tok.vocab_size != module.model.cfg.vocab_size:
-        raise ConfigError(
-            f"the tokenizer at {tok_dir} has {tok.vocab_size} tokens, the model {module.model.cfg.vocab_size}"
-        )
+        raise ConfigError(f"{where} has {tok.vocab_size} tokens, the model {module.model.cfg.vocab_size}")
     return module.model.eval(), tok
+
+
+def read_saved(path: Path) -> dict:
+    """A `.ckpt` file's contents, memory-mapped (no tensor is read until used), or one ConfigError naming it."""
+    import torch
+
+    try:
+        saved = torch.load(path, map_location="cpu", mmap=True, weights_only=False)
+    except Exception as e:  # torch raises RuntimeError, pickle and zip errors, OSError: all mean "unusable"
+        raise ConfigError(
+            f"{path} cannot be read as a checkpoint ({str(e).splitlines()[0] if str(e) else e!r})"
+        ) from None
+    if not isinstance(saved, dict) or "state_dict" not in saved:
+        raise ConfigError(f"{path} is not a Lightning checkpoint (it has no state_dict)")
+    return saved
 
 
 def hf_dir_tokenizer(path: Path) -> Tokenizer:

@@ -54,6 +54,10 @@ def wandb_logger(save_dir: str, offline: bool | None = None, **kwargs) -> WandbL
                 f"segments do not join by themselves: after the run, `python -m tinystories.wandb_join {save_dir}` "
                 f"writes them as one history to upload."
             )
+    if offline and kwargs.get("log_model"):
+        # Lightning refuses log_model with offline=True ("cannot be uploaded in offline mode"), but wandb keeps an
+        # offline run's artifacts in its run files and uploads them with `wandb sync`: offline through wandb itself.
+        offline, kwargs["mode"] = False, "offline"
     logger = WandbLogger(save_dir=save_dir, offline=offline, **kwargs)
     # Lightning passes anonymous=None, which wandb (0.31 here) warns about on every run though nothing set it.
     if getattr(logger, "_wandb_init", {}).get("anonymous", False) is None:

@@ -19,7 +19,7 @@ from omegaconf import DictConfig, OmegaConf, open_dict
 
 from tinystories.atomic import write_text
 from tinystories.callbacks import BatchPlanner
-from tinystories.checkpoints import AtomicCheckpointIO
+from tinystories.checkpoints import AtomicCheckpointIO, SelfContained
 from tinystories.cluster import RUN_NAME_VAR, check_process_launch, cluster_plugins, spawns_processes
 from tinystories.config_types import check_config_types, check_values, parameter_hints
 from tinystories.console import quiet_console, to_log_file
@@ -116,7 +116,12 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     trainer = instantiate(
         cfg.trainer,
         logger=loggers or False,
-        callbacks=[planner, *instantiate(cfg.get("callbacks") or {}).values(), *callbacks],
+        callbacks=[
+            planner,
+            SelfContained(OmegaConf.to_container(cfg, resolve=True)),
+            *instantiate(cfg.get("callbacks") or {}).values(),
+            *callbacks,
+        ],
         plugins=[*cluster_plugins(), AtomicCheckpointIO()],
     )
     check_process_launch(trainer)

@@ -92,6 +92,16 @@ class TextTokenizer:
                 (tmp / "keep_ids.json").write_text(json.dumps(self.keep_ids.tolist()))
         return Path(directory)
 
+    def to_dict(self) -> dict:
+        """The tokenizer as plain data, for a checkpoint to carry (`from_dict` reads it back)."""
+        keep = None if self.keep_ids is None else self.keep_ids.tolist()
+        return {"tokenizer.json": self.tokenizer.to_str(), "keep_ids": keep}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TextTokenizer:
+        keep = data.get("keep_ids")
+        return cls(Tokenizer.from_str(data["tokenizer.json"]), None if keep is None else np.asarray(keep, np.int64))
+
     @classmethod
     def load(cls, directory: str | Path) -> TextTokenizer:
         directory = Path(directory)
