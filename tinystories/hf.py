@@ -196,12 +196,9 @@ SHAPE_FIELDS = (
 )
 
 
-def init_from_hf(model: Transformer, directory: str | Path) -> None:
-    """Loads a Hugging Face checkpoint of the same family and shape (e.g. a downloaded TinyStories-33M) into
-    `model`, to start training from it; a longer position table than ours is cut to our context. A checkpoint
-    of another shape is refused with one error that lists every difference."""
-    theirs, state = load_hf_dir(directory)
-    ours = model.cfg
+def check_shape_fits(ours: ModelConfig, theirs: ModelConfig, source: str) -> None:
+    """Refuses weights of another shape than the configured model with one error that lists every difference;
+    a longer position table than ours is fine (it is cut to our context)."""
     wrong = [
         f"model.{f}={getattr(ours, f)} but it has {getattr(theirs, f)}"
         for f in SHAPE_FIELDS
@@ -211,11 +208,18 @@ def init_from_hf(model: Transformer, directory: str | Path) -> None:
         wrong.append(f"model.max_seq_len={ours.max_seq_len} but it has {theirs.max_seq_len} positions")
     if wrong:
         raise ConfigError(
-            f"model.init_from={directory} does not fit the configured model: {'; '.join(wrong)}. Choose the "
-            f"preset and tokenizer it was trained with (e.g. model=ts-33m tokenizer=gpt-neo for TinyStories-33M)"
+            f"{source} does not fit the configured model: {'; '.join(wrong)}. Choose the preset and tokenizer it "
+            f"was trained with (e.g. model=ts-33m tokenizer=gpt-neo for TinyStories-33M)"
         )
+
+
+def init_from_hf(model: Transformer, directory: str | Path) -> None:
+    """Loads a Hugging Face checkpoint of the same family and shape (e.g. a downloaded TinyStories-33M) into
+    `model`, to start training from it."""
+    theirs, state = load_hf_dir(directory)
+    check_shape_fits(model.cfg, theirs, f"model.init_from={directory}")
     if "pos_emb.weight" in state:
-        state["pos_emb.weight"] = state["pos_emb.weight"][: ours.max_seq_len]
+        state["pos_emb.weight"] = state["pos_emb.weight"][: model.cfg.max_seq_len]
     model.load_state_dict(state)
 
 

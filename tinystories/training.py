@@ -26,6 +26,7 @@ from tinystories.console import quiet_console, to_log_file
 from tinystories.data.datamodule import StoryDataModule
 from tinystories.errors import ConfigError, StoppedBySignal
 from tinystories.hf import HFWeights
+from tinystories.llama2c import Llama2cWeights
 from tinystories.model import ModelConfig
 from tinystories.module import LanguageModel
 from tinystories.preemption import Preemption
@@ -89,6 +90,11 @@ def save_config(cfg: DictConfig, run_dir: Path) -> None:
     write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
 
 
+def initial_weights(init_from: str) -> HFWeights | Llama2cWeights:
+    """What `model.init_from` names: a llama2.c `.bin` or `.pt`, else a Hugging Face model directory."""
+    return Llama2cWeights(init_from) if Path(init_from).suffix in (".bin", ".pt") else HFWeights(init_from)
+
+
 def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     """The run's objects from its composed config; `callbacks` are added to the configured ones."""
     quiet_console()
@@ -110,7 +116,7 @@ def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
     init_from = cfg.model.get("init_from")
     # Through a partial: instantiate would turn an object passed to it into a config.
     make_module = instantiate(cfg.module, _convert_="all", _partial_=True)
-    module = make_module(init_weights=HFWeights(init_from) if init_from else None)
+    module = make_module(init_weights=initial_weights(init_from) if init_from else None)
     loggers = list(instantiate(cfg.get("logger") or {}).values())
     planner = BatchPlanner(cfg.global_batch_tokens, cfg.max_tokens, cfg.val_every_steps, cfg.tokens_per_param)
     trainer = instantiate(
