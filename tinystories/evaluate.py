@@ -35,9 +35,9 @@ PROG = "python -m tinystories.evaluate"
 
 @dataclass
 class EvaluateSettings:
-    ckpt: str | None = cli.setting(None, "a .ckpt file of a run")
+    ckpt: str | None = cli.setting(None, "a .ckpt file of a run, or wandb:ENTITY/PROJECT/NAME:ALIAS")
     hf: str | None = cli.setting(None, "or a Hugging Face model directory")
-    tokenizer: str | None = cli.setting(None, "the tokenizer's folder (default: the checkpoint's run dir)")
+    tokenizer: str | None = cli.setting(None, "another tokenizer folder (default: the one the checkpoint carries)")
     data: str = cli.setting("builtin", "stories to score: builtin | hub | a path (.txt released format, .jsonl, .json)")
     split: str = cli.setting("val", "train | val")
     max_stories: int = cli.setting(200, "stories to score at most")

@@ -51,8 +51,10 @@ class TextStream:
 
 @dataclass
 class GenerateSettings:
-    ckpt: str | None = cli.setting(None, "a .ckpt file of a run, or a Hugging Face model directory")
-    tokenizer: str | None = cli.setting(None, "the tokenizer's folder (default: the checkpoint's run dir)")
+    ckpt: str | None = cli.setting(
+        None, "a .ckpt file, a Hugging Face model directory, or wandb:ENTITY/PROJECT/NAME:ALIAS"
+    )
+    tokenizer: str | None = cli.setting(None, "another tokenizer folder (default: the one the checkpoint carries)")
     prompt: str = cli.setting("Once upon a time", "the beginning of every story")
     n: int = cli.setting(1, "stories to write")
     max_new_tokens: int = cli.setting(300, "tokens per story at most")
