@@ -173,7 +173,7 @@ def print_table(results: dict) -> None:
 def log_to_wandb(results: dict, completions: dict[str, list[str]]) -> None:
     import wandb
 
-    from tinystories.loggers import wandb_offline
+    from tinystories.wandb_mode import wandb_offline
 
     mode = "offline" if wandb_offline() else "online"
     run = wandb.init(project="tinystories", job_type="eval", name=f"eval {results['model']}", mode=mode)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tinystories.errors import ConfigError
-from tinystories.loggers import wandb_offline
+from tinystories.wandb_mode import wandb_offline
 
 PREFIX = "wandb:"
 FILE = "model.ckpt"  # the name Lightning gives the checkpoint inside a model artifact
