@@ -24,7 +24,7 @@ from tinystories.batch_plan import plan_batches
 from tinystories.errors import ConfigError
 from tinystories.resume import resolve_ckpt_path
 from tinystories.training import build, run
-from tinystories.wandb_files import config, history, run_ids
+from tinystories.wandb_files import config, history, read_records, run_ids
 
 SMALL = (*SMOKE, "data.n_train=2000", "data.n_val=200")
 
@@ -176,6 +176,11 @@ def test_a_killed_and_resumed_run_leaves_the_history_of_an_uninterrupted_one(tmp
     assert rows == expected_rows
     assert [r["_step"] for r in history(joined_file)] == list(range(len(rows)))  # W&B's own counter: no restart
     assert config(joined_file)["trainer"]["max_steps"] == 80
+    # the checkpoints and the tokenizer the segments logged as artifacts come along, with their aliases
+    logged = [r.artifact for r in read_records(joined_file) if r.WhichOneof("record_type") == "artifact"]
+    aliases = {(a.type, alias) for a in logged for alias in a.aliases}
+    assert {("model", "best"), ("model", "latest"), ("tokenizer", "latest")} <= aliases, aliases
+    assert "artifact version(s) (checkpoints, tokenizer) logged again into the joined run" in joined.stdout
 
 
 @pytest.fixture(scope="module")

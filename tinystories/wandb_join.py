@@ -35,6 +35,7 @@ from tinystories.wandb_files import config, history, read_records
 PROG = "python -m tinystories.wandb_join"
 STEP = "trainer/global_step"  # Lightning's step axis, logged in every row
 JOINED = "wandb-joined"
+CARRIED_ARTIFACTS = ("model", "tokenizer")  # sample tables come with the rows that logged them
 
 
 @dataclasses.dataclass
@@ -47,6 +48,7 @@ class Segment:
     rows: list[dict]
     config: dict
     finished: bool  # W&B wrote its exit record: the process ended, and nothing it logged was lost
+    artifacts: list = dataclasses.field(default_factory=list)  # the checkpoints and tokenizer it logged (records)
 
     @property
     def first_step(self) -> float:
@@ -76,7 +78,9 @@ def read_segment(path: Path) -> Segment:
         "job_type": run.job_type or None,
     }
     settings = {k: v for k, v in config(records).items() if not k.startswith("_")}
-    return Segment(path, run.run_id, identity, history(records), settings, finished="exit" in kinds)
+    artifacts = [r.artifact for r in records if r.WhichOneof("record_type") == "artifact"]
+    artifacts = [a for a in artifacts if a.type in CARRIED_ARTIFACTS]
+    return Segment(path, run.run_id, identity, history(records), settings, "exit" in kinds, artifacts)
 
 
 def find_segments(run_dir: Path, run_id: str | None = None) -> list[Segment]:
@@ -173,9 +177,10 @@ def _restored(value: object, files: Path) -> object:
     return value
 
 
-def write_joined(rows: list[tuple[Segment | None, dict]], segments: list[Segment], out: Path) -> Path:
+def write_joined(rows: list[tuple[Segment | None, dict]], segments: list[Segment], out: Path) -> tuple[Path, list]:
     """Writes `rows` as one offline run under `out` (replacing an earlier join), with the identity of the newest
-    segment W&B wrote one for and the config of all of them; its offline-run dir."""
+    segment W&B wrote one for, the config of all of them and the checkpoints and tokenizer they logged as
+    artifacts; its offline-run dir, and the artifacts whose staged copies were gone."""
     import wandb
 
     merged_config: dict = {}
@@ -193,11 +198,27 @@ def write_joined(rows: list[tuple[Segment | None, dict]], segments: list[Segment
             for segment, row in rows:
                 files = segment.path.parent / "files" if segment else out
                 run.log({k: _restored(v, files) for k, v in row.items() if not k.startswith("_")})
+            missing = [a for segment in segments for a in segment.artifacts if not relog_artifact(run, a)]
         finally:
             run.finish()
         (offline_run,) = Path(tmp, "wandb").glob("offline-run-*")
         name = offline_run.name
-    return out / "wandb" / name
+    return out / "wandb" / name, missing
+
+
+def relog_artifact(run, logged) -> bool:
+    """Logs again, into the joined run, an artifact a segment logged (a checkpoint, the tokenizer), from the copy
+    wandb staged for it, with its aliases; False when that copy is gone."""
+    import wandb
+
+    files = [(e.path, Path(e.local_path)) for e in logged.manifest.contents]
+    if not all(path.is_file() for _, path in files):
+        return False
+    artifact = wandb.Artifact(logged.name, type=logged.type, metadata=json.loads(logged.metadata or "{}"))
+    for name, path in files:
+        artifact.add_file(str(path), name=name)
+    run.log_artifact(artifact, aliases=list(logged.aliases))
+    return True
 
 
 @dataclasses.dataclass
@@ -217,7 +238,7 @@ def join(run_dir: Path, settings: JoinSettings) -> str:
     if lost and history_csv.is_file():
         rows = fill_from_csv(rows, csv_rows(history_csv))
         filled = sum(segment is None for segment, _ in rows)
-    joined = write_joined(rows, segments, Path(settings.out or run_dir / JOINED))
+    joined, missing = write_joined(rows, segments, Path(settings.out or run_dir / JOINED))
     steps = [r[STEP] for _, r in rows if STEP in r]
     lines = [
         f"Joined {len(segments)} offline segment(s) of W&B run {segments[0].run_id}: {len(rows)} rows, "
@@ -229,6 +250,10 @@ def join(run_dir: Path, settings: JoinSettings) -> str:
             lines.append(f"{filled} rows W&B did not write were taken from {history_csv}")
         else:
             lines.append(f"warning: no CSV history at {history_csv} to take them from: those steps are missing")
+    carried = sum(len(s.artifacts) for s in segments) - len(missing)
+    if carried:
+        lines.append(f"{carried} artifact version(s) (checkpoints, tokenizer) logged again into the joined run")
+    lines += [f"warning: the staged files of artifact {a.name} ({', '.join(a.aliases)}) are gone" for a in missing]
     lines.append(f"Upload it (not the segments) with:  wandb sync {joined}")
     return "\n".join(lines)
 
