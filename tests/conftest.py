@@ -48,12 +48,48 @@ def compose_train(tmp_path: Path, overrides: list[str] = (), cache_dir: Path | N
     return compose(overrides, tmp_path / "run", cache_dir or tmp_path / "cache")
 
 
+def train_cmd(run_dir: Path, cache_dir: Path, *overrides: str) -> list[str]:
+    return [
+        sys.executable,
+        str(ROOT / "train.py"),
+        f"hydra.run.dir={run_dir}",
+        f"paths.cache_dir={cache_dir}",
+        *overrides,
+    ]
+
+
 def run_train(run_dir: Path, cache_dir: Path, *overrides: str, timeout: int = 300) -> subprocess.CompletedProcess:
     """`python train.py` as a user runs it, in a subprocess."""
-    cmd = [sys.executable, str(ROOT / "train.py"), f"hydra.run.dir={run_dir}", f"paths.cache_dir={cache_dir}"]
     return subprocess.run(
-        [*cmd, *overrides], cwd=run_dir.parent, capture_output=True, text=True, timeout=timeout, env=os.environ.copy()
+        train_cmd(run_dir, cache_dir, *overrides),
+        cwd=run_dir.parent,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=os.environ.copy(),
     )
+
+
+def run_trains_side_by_side(
+    runs: dict[str, tuple[Path, Path, list[str]]], timeout: int = 300
+) -> dict[str, subprocess.CompletedProcess]:
+    """Several `python train.py` subprocesses at once, one thread each: a test of many short runs (each mostly
+    start-up) takes about as long as its slowest one instead of their sum."""
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    procs = {}
+    for name, (run_dir, cache_dir, overrides) in runs.items():
+        cmd = train_cmd(run_dir, cache_dir, *overrides)
+        procs[name] = (
+            cmd,
+            subprocess.Popen(
+                cmd, cwd=run_dir.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            ),
+        )
+    done = {}
+    for name, (cmd, proc) in procs.items():
+        out, err = proc.communicate(timeout=timeout)
+        done[name] = subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+    return done
 
 
 @pytest.fixture(scope="session")

@@ -106,16 +106,22 @@ def test_init_from_a_hf_directory(tmp_path: Path) -> None:
 def test_train_py_starts_from_init_from(tmp_path: Path, smoke_cache: Path) -> None:
     from hydra.utils import instantiate
 
-    from conftest import SMOKE, compose_train, run_train
+    from conftest import SMOKE, compose_train, run_trains_side_by_side
     from tinystories.hf import to_hf_model
 
     cfg = compose_train(tmp_path, [*SMOKE])
     module = instantiate(cfg.module, _convert_="all", vocab_size=512)
     to_hf_model(module.model).save_pretrained(tmp_path / "hf")
-    proc = run_train(tmp_path / "run", smoke_cache, *SMOKE, "trainer.max_steps=2", f"model.init_from={tmp_path / 'hf'}")
+    init = f"model.init_from={tmp_path / 'hf'}"
+    done = run_trains_side_by_side(
+        {
+            "good": (tmp_path / "run", smoke_cache, [*SMOKE, "trainer.max_steps=2", init]),
+            "bad": (tmp_path / "run2", smoke_cache, [*SMOKE, "model.d_model=64", init]),
+        }
+    )
+    proc, bad = done["good"], done["bad"]
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert f"Initialized the model from {tmp_path / 'hf'}" in proc.stdout + proc.stderr
-    bad = run_train(tmp_path / "run2", smoke_cache, *SMOKE, "model.d_model=64", f"model.init_from={tmp_path / 'hf'}")
     assert bad.returncode != 0 and "model.d_model=64 but it has 32" in bad.stderr and "Traceback" not in bad.stderr
 
 

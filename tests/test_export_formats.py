@@ -8,15 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import lightning as L
 import numpy as np
 import pytest
 import torch
 
-from conftest import SMOKE, make_checkpoint, run_train
+from conftest import SMOKE, compose_train, make_checkpoint
 from tinystories.errors import ConfigError
 from tinystories.inference import load_model
+from tinystories.llama2c import read_llama2c
 from tinystories.model import Transformer
 from tinystories.sampling import Sampling, generate
+from tinystories.training import build, run
 
 LLAMA = dict(family="llama", d_model=32, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=64)
 
@@ -169,7 +172,7 @@ def test_llama2c_export_runs_as_run_c_computes_it(tmp_path: Path, capsys, versio
     assert theirs == [position[i] for i in mine]
 
     # importing it back: into a run's model, with the tokenizer.json written in the same token order
-    from tinystories.llama2c import Llama2cWeights, read_llama2c
+    from tinystories.llama2c import Llama2cWeights
 
     cfg, _ = read_llama2c(tmp_path / "l2c" / "model.bin")
     back = Transformer(cfg)
@@ -181,7 +184,6 @@ def test_llama2c_export_runs_as_run_c_computes_it(tmp_path: Path, capsys, versio
 
 def test_llama2c_pt_checkpoints_import(tmp_path: Path, capsys) -> None:
     """llama2.c's train.py saves {"model": state dict, "model_args": ...}: written here from the .bin read back."""
-    from tinystories.llama2c import read_llama2c
 
     ckpt = make_checkpoint(tmp_path / "run", LLAMA)
     assert export_here(capsys, f"ckpt={ckpt}", "format=llama2c", f"out={tmp_path / 'l2c'}")[0] == 0
@@ -211,15 +213,31 @@ def test_llama2c_pt_checkpoints_import(tmp_path: Path, capsys) -> None:
         Llama2cWeights(str(tmp_path / "ckpt.pt"))(wrong)
 
 
-def test_train_py_starts_from_a_llama2c_export(tmp_path: Path, smoke_cache: Path, trained_run: Path) -> None:
+class StartingWeights(L.Callback):
+    def on_train_start(self, trainer, pl_module) -> None:
+        self.weights = {k: v.detach().clone() for k, v in pl_module.model.state_dict().items()}
+
+
+def test_a_run_starts_from_a_llama2c_export(tmp_path: Path, smoke_cache: Path, trained_run: Path) -> None:
     out = tmp_path / "l2c"
     assert export(f"ckpt={trained_run / 'checkpoints' / 'last.ckpt'}", "format=llama2c", f"out={out}").returncode == 0
     tok = ["tokenizer=file", f"tokenizer.name_or_path={out / 'tokenizer.json'}"]
-    proc = run_train(
-        tmp_path / "run", smoke_cache, *SMOKE, *tok, "trainer.max_steps=2", f"model.init_from={out}/model.bin"
-    )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert f"Initialized the model from {out}/model.bin" in proc.stdout + proc.stderr
+    overrides = [
+        *SMOKE,
+        *tok,
+        "logger=none",
+        "trainer.max_steps=1",
+        f"model.init_from={out}/model.bin",
+        "ckpt_path=null",
+    ]
+    start = StartingWeights()
+    job = build(compose_train(tmp_path, overrides, smoke_cache), callbacks=[start])
+    run(job)
+    assert job.trainer.global_step == 1
+    _, exported = read_llama2c(out / "model.bin")  # the run started from the export's weights
+    assert start.weights.keys() == exported.keys()
+    for name, weight in exported.items():
+        torch.testing.assert_close(start.weights[name], weight, msg=name)
 
 
 # --- GGUF -------------------------------------------------------------------------------------------------------
@@ -317,8 +335,6 @@ def test_export_refuses_what_a_format_cannot_hold(tmp_path: Path, capsys) -> Non
     llama = make_checkpoint(tmp_path / "llama", LLAMA)
     code, _, err = export_here(capsys, f"ckpt={llama}", "format=llama2c", "llama2c_version=2", f"out={tmp_path / 'v2'}")
     assert code == 2 and "version 0 (run.c's) or 1" in err and not (tmp_path / "v2").exists()
-
-    from tinystories.llama2c import read_llama2c
 
     (tmp_path / "short.bin").write_bytes(struct.pack("<7i", 32, 88, 2, 4, 2, 300, 64) + b"\0" * 400)
     with pytest.raises(ConfigError, match="ends early"):

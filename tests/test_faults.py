@@ -19,7 +19,7 @@ import pytest
 import torch
 from lightning.pytorch.callbacks import ModelCheckpoint
 
-from conftest import ROOT, SMOKE, compose_train
+from conftest import SMOKE, compose_train, train_cmd
 from tinystories.batch_plan import plan_batches
 from tinystories.errors import ConfigError
 from tinystories.resume import resolve_ckpt_path
@@ -27,10 +27,6 @@ from tinystories.training import build, run
 from tinystories.wandb_files import config, history, read_records, run_ids
 
 SMALL = (*SMOKE, "data.n_train=2000", "data.n_val=200")
-
-
-def train_cmd(run_dir: Path, cache: Path, *overrides: str) -> list[str]:
-    return [sys.executable, str(ROOT / "train.py"), f"hydra.run.dir={run_dir}", f"paths.cache_dir={cache}", *overrides]
 
 
 def step_of(path: Path) -> int:

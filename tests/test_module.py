@@ -3,6 +3,7 @@ import pytest
 import torch
 
 from tinystories.batch_plan import plan_batches
+from tinystories.inference import network_of
 from tinystories.module import LanguageModel
 
 MODEL = dict(family="llama", d_model=32, n_layer=2, n_head=4, n_kv_head=2, max_seq_len=32)
@@ -46,4 +47,9 @@ def test_checkpoint_rebuilds_the_network(tmp_path) -> None:
     again = LanguageModel.load_from_checkpoint(path)
     assert again.model.cfg == lm.model.cfg
     for a, b in zip(lm.state_dict().values(), again.state_dict().values(), strict=True):
+        assert torch.equal(a, b)
+    # the inference commands rebuild it without Lightning: the same network
+    alone = network_of(torch.load(path, weights_only=False), path)
+    assert alone.cfg == lm.model.cfg
+    for a, b in zip(lm.model.state_dict().values(), alone.state_dict().values(), strict=True):
         assert torch.equal(a, b)

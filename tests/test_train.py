@@ -10,7 +10,7 @@ from pathlib import Path
 import lightning as L
 import pytest
 
-from conftest import ROOT, SMOKE, compose_train, run_train
+from conftest import ROOT, SMOKE, compose_train, run_train, run_trains_side_by_side
 from tinystories.training import build, run
 from tinystories.wandb_files import config, history, run_ids
 
@@ -128,20 +128,29 @@ BAD_INPUTS = {
 }
 
 
-@pytest.mark.parametrize("case", BAD_INPUTS)
-def test_bad_input_gets_one_clear_error(tmp_path: Path, smoke_cache: Path, case: str) -> None:
+def test_bad_input_gets_one_clear_error(tmp_path: Path, smoke_cache: Path) -> None:
     files = {
         "empty": write_txt(tmp_path / "empty.txt", []),
         "latin1": tmp_path / "latin1.txt",
     }
     files["latin1"].write_bytes("Zoë went to the café.\n<|endoftext|>\n".encode("latin-1"))
-    overrides, message = BAD_INPUTS[case]
-    run_dir = tmp_path / "run"
-    proc = run_train(run_dir, smoke_cache, *SMOKE, *(o.format(**files) for o in overrides))
-    assert proc.returncode != 0
-    assert message in proc.stderr, proc.stderr[-3000:]
-    assert "Traceback" not in proc.stderr and "Error in call to target" not in proc.stderr
-    assert not list(run_dir.glob("checkpoints/*.ckpt"))
+    runs = {}
+    for case, (overrides, _) in BAD_INPUTS.items():
+        run_dir = tmp_path / case.replace(" ", "-") / "run"
+        run_dir.parent.mkdir()
+        runs[case] = (run_dir, smoke_cache, [*SMOKE, *(o.format(**files) for o in overrides)])
+    wrong = []
+    for case, proc in run_trains_side_by_side(runs).items():
+        message, run_dir = BAD_INPUTS[case][1], runs[case][0]
+        if (
+            proc.returncode == 0
+            or message not in proc.stderr
+            or "Traceback" in proc.stderr
+            or "Error in call to target" in proc.stderr
+            or list(run_dir.glob("checkpoints/*.ckpt"))
+        ):
+            wrong.append(f"--- {case}: exit {proc.returncode}\n{proc.stderr[-2000:]}")
+    assert not wrong, "\n".join(wrong)
     assert not list(smoke_cache.rglob(".*"))  # nothing half-written in the cache
 
 

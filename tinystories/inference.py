@@ -10,7 +10,7 @@ from tokenizers import Tokenizer
 from tinystories.data.tokenizer import TextTokenizer
 from tinystories.errors import ConfigError
 from tinystories.hf import load_hf_dir
-from tinystories.model import Transformer
+from tinystories.model import ModelConfig, Transformer
 from tinystories.released_txt import EOT
 from tinystories.wandb_artifacts import is_wandb_ref, resolve_checkpoint
 
@@ -30,10 +30,8 @@ def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple
         return model.eval(), TextTokenizer(hf_dir_tokenizer(Path(tokenizer) if tokenizer else source))
     if not source.is_file():
         raise ConfigError(f"{source} is neither a checkpoint file nor a Hugging Face model directory")
-    from tinystories.module import LanguageModel  # Lightning's checkpoint format; imported only for a .ckpt
-
-    carried = read_saved(source).get("tokenizer")
-    module = LanguageModel.load_from_checkpoint(source, map_location="cpu")
+    saved = read_saved(source)
+    model, carried = network_of(saved, source), saved.get("tokenizer")
     if tokenizer is None and carried is not None:
         tok, where = TextTokenizer.from_dict(carried), f"the tokenizer inside {source}"
     else:
@@ -44,9 +42,26 @@ def load_model(source: str | Path, tokenizer: str | Path | None = None) -> tuple
                 f"{tok_dir}, where its run saved it: name the run's tokenizer folder with tokenizer=DIR"
             )
         tok, where = TextTokenizer.load(tok_dir), f"the tokenizer at {tok_dir}"
-    if tok.vocab_size != module.model.cfg.vocab_size:
-        raise ConfigError(f"{where} has {tok.vocab_size} tokens, the model {module.model.cfg.vocab_size}")
-    return module.model.eval(), tok
+    if tok.vocab_size != model.cfg.vocab_size:
+        raise ConfigError(f"{where} has {tok.vocab_size} tokens, the model {model.cfg.vocab_size}")
+    return model.eval(), tok
+
+
+def network_of(saved: dict, path: Path) -> Transformer:
+    """The Transformer inside a Lightning checkpoint of `LanguageModel`, rebuilt from its hyperparameters (the
+    model's shape and vocabulary size) and the `model.` weights, without importing Lightning: a command that only
+    reads a checkpoint starts in a second or two instead of paying for the training stack."""
+    hparams = saved.get("hyper_parameters") or {}
+    if "model" not in hparams or not hparams.get("vocab_size"):
+        raise ConfigError(f"{path} is not a checkpoint of a tinystories run (no model shape or vocabulary size)")
+    shape = {k: v for k, v in dict(hparams["model"]).items() if k != "init_from"}
+    try:
+        model = Transformer(ModelConfig(**shape, vocab_size=hparams["vocab_size"]))
+    except (TypeError, ValueError) as e:
+        raise ConfigError(f"{path} holds a model config this version cannot build: {e}") from None
+    state = {k.removeprefix("model."): v for k, v in saved["state_dict"].items() if k.startswith("model.")}
+    model.load_state_dict(state)
+    return model
 
 
 def read_saved(path: Path) -> dict:
