@@ -13,7 +13,8 @@ from conftest import ROOT, compose_train
 from tinystories.data.datamodule import StoryDataModule
 from tinystories.errors import ConfigError
 from tinystories.module import LanguageModel
-from tinystories.training import build, check_preset_choices
+from tinystories.preflight import check_preset_choices
+from tinystories.training import build
 
 
 def options(group: str) -> list[str]:

@@ -21,6 +21,7 @@ from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError, NonFiniteLoss
 from tinystories.model import ModelConfig, Transformer, training_flops_per_token
+from tinystories.preflight import check_optimizer_settings, model_config
 from tinystories.resume import vocabulary_mismatch
 
 if TYPE_CHECKING:
@@ -32,23 +33,6 @@ WRAPPERS = {"_fsdp_wrapped_module", "_checkpoint_wrapped_module", "_orig_mod"}
 def unwrapped_name(name: str) -> str:
     """A parameter's name as in the plain model, without the modules FSDP and activation checkpointing insert."""
     return ".".join(part for part in name.split(".") if part not in WRAPPERS)
-
-
-def check_optimizer_settings(
-    lr: float, min_lr: float, warmup_steps: int, weight_decay: float, betas: tuple[float, float], eps: float
-) -> None:
-    """One ConfigError naming the module.* key whose value cannot train, before any work is done."""
-    problems = [
-        ("lr", lr, lr > 0, "a positive learning rate (3e-3)"),
-        ("min_lr", min_lr, 0 <= min_lr <= lr, f"between 0 and module.lr={lr}"),
-        ("warmup_steps", warmup_steps, warmup_steps >= 0, "0 or more steps"),
-        ("weight_decay", weight_decay, weight_decay >= 0, "0 or more"),
-        ("betas", list(betas), len(betas) == 2 and all(0 <= b < 1 for b in betas), "two numbers in [0, 1)"),
-        ("eps", eps, eps > 0, "a small positive number (1e-8)"),
-    ]
-    for key, value, ok, wanted in problems:
-        if not ok:
-            raise ConfigError(f"module.{key}={value} cannot train: set {wanted}")
 
 
 class LanguageModel(L.LightningModule):
@@ -89,11 +73,7 @@ class LanguageModel(L.LightningModule):
 
     # --- the network ------------------------------------------------------------------------------------------
     def _model_config(self, vocab_size: int) -> ModelConfig:
-        shape = {k: v for k, v in dict(self.hparams.model).items() if k != "init_from"}
-        try:
-            return ModelConfig(**shape, vocab_size=vocab_size)
-        except (TypeError, ValueError) as e:
-            raise ConfigError(f"bad model config: {e}") from None
+        return model_config(self.hparams.model, vocab_size)
 
     def planned_num_params(self, vocab_size: int) -> int:
         """The parameter count of the network this module will build, before building it (on the meta device,

@@ -6,7 +6,6 @@ import dataclasses
 from pathlib import Path
 
 import torch
-from lightning.pytorch.utilities import rank_zero_info
 
 from tinystories.errors import ConfigError
 from tinystories.model import ModelConfig
@@ -40,6 +39,8 @@ def resolve_ckpt_path(ckpt_path: str | None, checkpoint_dir: str | Path) -> str 
                 unreadable.append(str(e))
                 continue
             if unreadable:
+                from lightning.pytorch.utilities import rank_zero_info  # only to warn: resuming needs no Lightning
+
                 rank_zero_info(f"warning: {'; '.join(unreadable)}: resuming from {path} instead")
             return str(path)
         if unreadable:

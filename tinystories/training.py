@@ -7,7 +7,7 @@ drive the same wiring a user's run does.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,16 +21,15 @@ from tinystories.atomic import write_text
 from tinystories.callbacks import BatchPlanner
 from tinystories.checkpoints import AtomicCheckpointIO, SelfContained
 from tinystories.cluster import RUN_NAME_VAR, check_process_launch, cluster_plugins, spawns_processes
-from tinystories.config_types import check_config_types, check_values, parameter_hints
+from tinystories.config_types import check_config_types, parameter_hints
 from tinystories.console import quiet_console, to_log_file
 from tinystories.data.datamodule import StoryDataModule
-from tinystories.errors import ConfigError, StoppedBySignal
+from tinystories.errors import StoppedBySignal
 from tinystories.hf import HFWeights
 from tinystories.llama2c import Llama2cWeights
-from tinystories.model import ModelConfig
 from tinystories.module import LanguageModel
 from tinystories.preemption import Preemption
-from tinystories.resume import check_checkpoint_fits, read_checkpoint, resolve_ckpt_path
+from tinystories.preflight import Checked, preflight
 from tinystories.summary import collect_summary, format_summary, write_summary
 
 CONF_DIR = Path(__file__).resolve().parents[1] / "conf"
@@ -69,22 +68,6 @@ class TrainingRun:
     loggers: list = field(default_factory=list)
 
 
-def check_preset_choices(choices: Mapping[str, str | None]) -> None:
-    """One model per run: a size preset selects the model preset of its name (with the devices and batch sized
-    for it), so a different model chosen beside it, on the command line or by an experiment, is refused."""
-    size, model = choices.get("size"), choices.get("model")
-    if size and model != size:
-        raise ConfigError(
-            f"size={size} selects model={size} (with the devices and batch sized for it), but the model is {model}: "
-            f"drop model={model} (or the experiment that sets it), or drop size={size} to train {model} as configured"
-        )
-
-
-def hydra_choices() -> Mapping[str, str | None]:
-    """The config group choices of this run ({"model": "ts-8m", ...}); empty outside Hydra."""
-    return HydraConfig.get().runtime.choices if HydraConfig.initialized() else {}
-
-
 @rank_zero_only
 def save_config(cfg: DictConfig, run_dir: Path) -> None:
     write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
@@ -95,19 +78,15 @@ def initial_weights(init_from: str) -> HFWeights | Llama2cWeights:
     return Llama2cWeights(init_from) if Path(init_from).suffix in (".bin", ".pt") else HFWeights(init_from)
 
 
-def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = ()) -> TrainingRun:
-    """The run's objects from its composed config; `callbacks` are added to the configured ones."""
+def build(cfg: DictConfig, callbacks: Sequence[L.Callback] = (), checked: Checked | None = None) -> TrainingRun:
+    """The run's objects from its composed config; `callbacks` are added to the configured ones. `checked`: what
+    `preflight` found, where the caller ran it already (train.py runs it before importing this module)."""
     quiet_console()
-    check_preset_choices(hydra_choices())
+    checked = checked or preflight(cfg)
     check_config_types(cfg, {"seed": int, **parameter_hints(BatchPlanner)})
-    check_values(cfg.model, parameter_hints(ModelConfig), "model.", "the model")  # a dict to the module, untyped
     L.seed_everything(cfg.seed, workers=True)
     run_dir = Path(cfg.paths.output_dir)
-    ckpt_path = resolve_ckpt_path(cfg.ckpt_path, run_dir / "checkpoints")
-    resumed = read_checkpoint(ckpt_path) if ckpt_path else {}  # memory-mapped: no tensor is read
-    if resumed:
-        model = OmegaConf.to_container(cfg.model, resolve=True)
-        check_checkpoint_fits(resumed, model, (cfg.get("tokenizer") or {}).get("vocab_size"))
+    ckpt_path, resumed = checked.ckpt_path, checked.checkpoint
     if "wandb" in (cfg.get("logger") or {}) and ckpt_path and not cfg.logger.wandb.id:
         with open_dict(cfg):
             cfg.logger.wandb.id = resumed.get("wandb_run_id")  # a resumed run continues its W&B run
