@@ -19,7 +19,7 @@ from tinystories.synth.instruct import instruct_record, instruct_text
 from tinystories.synth.knowledge import COLOR_OF, HOMES
 from tinystories.synth.stats import corpus_stats
 from tinystories.synth.stories import SCHEMAS
-from tinystories.synth.teller import contract, join_sentences, reword, vary
+from tinystories.synth.teller import Character, contract, join_sentences, pronouns_for_names, reword, vary
 from tinystories.synth.words import ANIMAL_SOUNDS, BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
 from tinystories.text_stats import distinct_n
 
@@ -92,6 +92,27 @@ def test_joined_sentences_and_spoken_pronouns_keep_who_is_who(corpus) -> None:
             met = [name for name, g in s.characters.items() if g == gender and name.capitalize() in so_far]
             assert len(met) <= 1, (met, so_far)  # never two people the pronoun could mean
     assert said > 100
+
+
+def test_a_character_in_view_becomes_a_pronoun_only_where_it_can_mean_no_one_else() -> None:
+    tom, mia, dog = Character("Tom", "m", "boy"), Character("Mia", "f", "girl"), Character("the dog", "n", "dog")
+    rng = random.Random(0)
+    told = "Tom sat down. Tom smiled. Tom's hat fell. Tom and the dog ran. Tom and the dog laughed. Mia came."
+    assert (
+        pronouns_for_names(rng, told, [tom, mia, dog], share=1.0)
+        == "Tom sat down. He smiled. His hat fell. Tom and the dog ran. They laughed. Mia came."
+    )
+    kept = [
+        'Mia said, "Tom ran. Tom fell." Tom cried.',  # inside a quote; then the previous sentence is the quote's
+        "Tom sat.\nTom smiled.",  # a new paragraph names him again
+        "Mia sat. Tom smiled.",  # the previous sentence does not name him
+        "Tom sat. Tom and Mia ran.",  # "he and Mia" is not how it is said
+    ]
+    for text in kept:
+        assert pronouns_for_names(rng, text, [tom, mia, dog], share=1.0) == text, text
+    ben = Character("Ben", "m", "boy")  # a second boy: "he" could mean either
+    assert pronouns_for_names(rng, "Tom sat. Tom smiled.", [tom, ben], share=1.0) == "Tom sat. Tom smiled."
+    assert pronouns_for_names(rng, "Tom sat. Tom smiled.", [tom], share=0.0) == "Tom sat. Tom smiled."
 
 
 def test_everyday_knowledge_is_told_right(corpus) -> None:

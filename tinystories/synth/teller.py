@@ -117,6 +117,49 @@ def join_sentences(rng: random.Random, text: str) -> str:
     return _NEXT.sub(join, text)
 
 
+_SENTENCE_START = re.compile(r"[.!?] ([A-Z][a-z]+)")  # a literal class first: one fast scan of the text
+_LEAD = re.compile(r"([A-Z][a-z]+)('s)? ([a-z]+)")
+
+
+def pronouns_for_names(rng: random.Random, text: str, characters: list[Character], share: float = 0.55) -> str:
+    """A character named again at the start of the next sentence is often "she", "he" or "they" instead ("Tom
+    sat down. He smiled."; "Tom and the dog ran. They laughed."), as storytellers write once a character is in
+    view. Only outside quotes, within a paragraph, when the previous sentence names the same characters, and for
+    a pronoun that can mean no one else in the story (the only girl or woman for "she")."""
+    first_words = {c.Name.split(" ")[0] for c in characters}
+    alone = {c.name: c for c in characters if c.gender in "fm" and sum(d.gender == c.gender for d in characters) == 1}
+    pairs = [(f"{a.Name} and {b.name} ", a.name, b.name) for a in characters for b in characters if a is not b]
+    out, done = [], 0
+    for m in _SENTENCE_START.finditer(text):
+        if m.group(1) not in first_words:
+            continue
+        start = m.start(1)
+        named, pronoun, length = _pronoun_for(text[start : start + 60], alone, pairs)
+        if not named:
+            continue
+        paragraph = text.rfind("\n", 0, start) + 1
+        if text.count('"', paragraph, start) % 2:  # inside a quote
+            continue
+        before = text[max(paragraph, *(text.rfind(end, 0, m.start()) for end in (". ", "! ", "? "))) : start]
+        if all(name in before for name in named) and rng.random() < share:
+            out += [text[done:start], pronoun]
+            done = start + length
+    return "".join(out) + text[done:] if out else text
+
+
+def _pronoun_for(head: str, alone: dict[str, Character], pairs: list) -> tuple[tuple[str, ...], str, int]:
+    """For a sentence that starts with `head`: the names the previous sentence must hold, the pronoun, and how many
+    characters of `head` it replaces; no names if the sentence does not start with a character as its subject."""
+    for lead, a, b in pairs:
+        if head.startswith(lead):
+            return ((a, b), "They", len(lead) - 1) if head[len(lead) : len(lead) + 1].islower() else ((), "", 0)
+    m = _LEAD.match(head)
+    if not m or m.group(1) not in alone or m.group(3) in ("and", "or"):
+        return (), "", 0
+    who = alone[m.group(1)]
+    return (m.group(1),), who.His if m.group(2) else who.He, m.end(2) if m.group(2) else m.end(1)
+
+
 def vary(rng: random.Random, text: str) -> str:
     """Expand each `[a|b|c]` in `text` to one of its options (innermost first, so options may nest): how a
     sentence is written in many ways at once, which is what keeps a corpus of templates from repeating itself."""
@@ -294,6 +337,8 @@ class Teller:
         return "\n".join(" ".join(p) for p in self.paragraphs if p)
 
     def finished_text(self) -> str:
-        """The story as told, its common words said in varied ways (`reword`, once over the whole text), some short
-        sentences joined (`join_sentences`) and its "did not" and "I am" often shortened (`contract`)."""
-        return contract(self.rng, join_sentences(self.rng, reword(self.rng, self.text(), self.keep)))
+        """The story as told: a character in view often called "she" or "they" (`pronouns_for_names`), its common
+        words said in varied ways (`reword`, once over the whole text), some short sentences joined
+        (`join_sentences`) and its "did not" and "I am" often shortened (`contract`)."""
+        told = pronouns_for_names(self.rng, self.text(), self.characters)
+        return contract(self.rng, join_sentences(self.rng, reword(self.rng, told, self.keep)))
