@@ -105,11 +105,15 @@ def test_a_character_in_view_becomes_a_pronoun_only_where_it_can_mean_no_one_els
     kept = [
         'Mia said, "Tom ran. Tom fell." Tom cried.',  # inside a quote; then the previous sentence is the quote's
         "Tom sat.\nTom smiled.",  # a new paragraph names him again
-        "Mia sat. Tom smiled.",  # the previous sentence does not name him
+        "Mia sat. Tom smiled.",  # the paragraph has not named him yet
         "Tom sat. Tom and Mia ran.",  # "he and Mia" is not how it is said
     ]
     for text in kept:
         assert pronouns_for_names(rng, text, [tom, mia, dog], share=1.0) == text, text
+    assert (  # named earlier in the paragraph is enough: he is still the only boy in view
+        pronouns_for_names(rng, "Tom sat. Mia came. Tom smiled.", [tom, mia], share=1.0)
+        == "Tom sat. Mia came. He smiled."
+    )
     ben = Character("Ben", "m", "boy")  # a second boy: "he" could mean either
     assert pronouns_for_names(rng, "Tom sat. Tom smiled.", [tom, ben], share=1.0) == "Tom sat. Tom smiled."
     assert pronouns_for_names(rng, "Tom sat. Tom smiled.", [tom], share=0.0) == "Tom sat. Tom smiled."

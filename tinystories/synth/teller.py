@@ -121,11 +121,11 @@ _SENTENCE_START = re.compile(r"[.!?] ([A-Z][a-z]+)")  # a literal class first: o
 _LEAD = re.compile(r"([A-Z][a-z]+)('s)? ([a-z]+)")
 
 
-def pronouns_for_names(rng: random.Random, text: str, characters: list[Character], share: float = 0.55) -> str:
+def pronouns_for_names(rng: random.Random, text: str, characters: list[Character], share: float = 0.6) -> str:
     """A character named again at the start of the next sentence is often "she", "he" or "they" instead ("Tom
     sat down. He smiled."; "Tom and the dog ran. They laughed."), as storytellers write once a character is in
-    view. Only outside quotes, within a paragraph, when the previous sentence names the same characters, and for
-    a pronoun that can mean no one else in the story (the only girl or woman for "she")."""
+    view. Only outside quotes, when the paragraph has named the same characters already, and for a pronoun that
+    can mean no one else in the story (the only girl or woman for "she")."""
     first_words = {c.Name.split(" ")[0] for c in characters}
     alone = {c.name: c for c in characters if c.gender in "fm" and sum(d.gender == c.gender for d in characters) == 1}
     pairs = [(f"{a.Name} and {b.name} ", a.name, b.name) for a in characters for b in characters if a is not b]
@@ -140,7 +140,7 @@ def pronouns_for_names(rng: random.Random, text: str, characters: list[Character
         paragraph = text.rfind("\n", 0, start) + 1
         if text.count('"', paragraph, start) % 2:  # inside a quote
             continue
-        before = text[max(paragraph, *(text.rfind(end, 0, m.start()) for end in (". ", "! ", "? "))) : start]
+        before = text[paragraph:start]
         if all(name in before for name in named) and rng.random() < share:
             out += [text[done:start], pronoun]
             done = start + length
