@@ -148,7 +148,7 @@ def pronouns_for_names(rng: random.Random, text: str, characters: list[Character
 
 
 def _pronoun_for(head: str, alone: dict[str, Character], pairs: list) -> tuple[tuple[str, ...], str, int]:
-    """For a sentence that starts with `head`: the names the previous sentence must hold, the pronoun, and how many
+    """For a sentence that starts with `head`: the names the paragraph must have said before, the pronoun, and how many
     characters of `head` it replaces; no names if the sentence does not start with a character as its subject."""
     for lead, a, b in pairs:
         if head.startswith(lead):
