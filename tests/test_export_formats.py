@@ -225,6 +225,9 @@ def test_a_run_starts_from_a_llama2c_export(tmp_path: Path, smoke_cache: Path, t
     overrides = [
         *SMOKE,
         *tok,
+        "data.n_train=300",  # a new tokenizer means a new token cache: a small corpus, encoded in this process
+        "data.n_val=30",
+        "data.num_proc=1",
         "logger=none",
         "trainer.max_steps=1",
         f"model.init_from={out}/model.bin",
