@@ -7,6 +7,7 @@ import re
 import statistics
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,7 @@ def test_word_lists_are_large_enough() -> None:
     verbs = {x.base: x for x in v.verbs}
     assert (verbs["run"].past, verbs["run"].ing) == ("ran", "running")
     assert (verbs["carry"].ing, verbs["dance"].ing, verbs["carry"].past) == ("carrying", "dancing", "carried")
+    assert (verbs["hug"].ing, verbs["fold"].ing, verbs["stomp"].ing) == ("hugging", "folding", "stomping")
     assert FEATURES == ("Dialogue", "BadEnding", "MoralValue", "Twist", "Foreshadowing", "Conflict")
 
 
@@ -50,6 +52,8 @@ def test_choices_and_rewording() -> None:
     assert any("a huge dog" in r for r in reworded) and any("After that, Tom" in r for r in reworded)
     assert {reword(rng, "Tom saw a big dog.", frozenset({"big"})) for _ in range(50)} >= {"Tom saw a big dog."}
     assert all("big dog" in reword(rng, "Tom saw a big dog.", frozenset({"big"})) for _ in range(50))
+    dogs = [reword(rng, "Tom saw a big dog.") for _ in range(1000)]
+    assert 0.6 < sum("a big dog" in d for d in dogs) / len(dogs) < 0.8  # the plain word stays most of the time
     assert [activity("feed the ducks", f) for f in ("base", "past", "ing")] == [
         "feed the ducks",
         "fed the ducks",
@@ -196,7 +200,8 @@ def test_characters_keep_gender_and_pronouns(corpus) -> None:
             subject = sentence.split()[0].strip(",")
             gender = s.characters.get(subject)
             others = [n for n in s.characters if n != subject and n.split()[-1] in sentence]
-            if gender not in ("f", "m") or others or " told " in sentence:
+            other_pronoun = {"f": r"\b[Hh]e\b", "m": r"\b[Ss]he\b"}.get(gender or "")  # "Sue needed help, and he..."
+            if gender not in ("f", "m") or others or re.search(other_pronoun, sentence) or " told " in sentence:
                 continue
             words = re.findall(r"[a-z']+", sentence.lower())
             for w, nxt in zip(words, words[1:] + [""], strict=True):
@@ -207,6 +212,13 @@ def test_characters_keep_gender_and_pronouns(corpus) -> None:
                     checked += 1
                     assert w == reflexive[gender], sentence
     assert checked > 500
+
+
+def test_a_few_names_come_back_often_and_the_rest_rarely(corpus) -> None:
+    heroes = Counter(name for s in corpus for name in s.characters if name in GIRL_NAMES or name in BOY_NAMES)
+    stories = len(corpus)
+    assert heroes[GIRL_NAMES[0]] > 0.1 * stories and heroes[BOY_NAMES[0]] > 0.1 * stories
+    assert heroes[GIRL_NAMES[0]] > 5 * heroes[GIRL_NAMES[60]] > 0 and len(heroes) > 200
 
 
 def test_gifts_change_hands_and_exclusion_picks_something_else(corpus) -> None:

@@ -40,9 +40,13 @@ def _literal_first(pattern: str) -> str:
 _SYNONYMS = [(ways[0].strip(" ,"), re.compile(_literal_first(pattern), re.M), ways) for pattern, ways in SYNONYMS]
 
 
+PLAIN_SHARE = 0.7  # how often a common word stays as it is: stories for small children say "big" far more than "huge"
+
+
 def reword(rng: random.Random, text: str, keep: frozenset[str] = frozenset()) -> str:
     """Some common words and phrases said another way (`SYNONYMS`), apart from the words in `keep` (a story's
-    drawn words, which must appear as drawn)."""
+    drawn words, which must appear as drawn). The plain word stays most of the time (`PLAIN_SHARE`): a model
+    trained on text that spreads "big" evenly over four words expects "big" too rarely in real stories."""
     for plain, pattern, ways in _SYNONYMS:
         if plain not in text:  # most patterns have nothing to match: skip the scan
             continue
@@ -51,7 +55,7 @@ def reword(rng: random.Random, text: str, keep: frozenset[str] = frozenset()) ->
             word = m.group(1)
             if word.strip(" ,") in keep:
                 return m.group(0)
-            new = rng.choice(ways)
+            new = ways[0] if rng.random() < PLAIN_SHARE else rng.choice(ways[1:])
             if word.endswith(", ") and not new.endswith(" "):
                 new += ", "
             elif word.endswith(" ") and not new.endswith(" "):
@@ -250,11 +254,21 @@ class Teller:
     def thing_adj(self, *exclude: str) -> str:
         return self.other(self.vocab.thing_adjectives, *exclude)
 
+    def name(self, gender: str, taken: set[str]) -> str:
+        """A name no one in the story has, common names far more often than rare ones (`words.name_weights`)."""
+        names, weights = (
+            (self.vocab.girls, self.vocab.girl_weights) if gender == "f" else (self.vocab.boys, self.vocab.boy_weights)
+        )
+        for _ in range(8):
+            name = self.rng.choices(names, cum_weights=weights)[0]
+            if name not in taken:
+                return name
+        return self.other(names, *taken)
+
     def person(self, gender: str | None = None, *, kind: str | None = None) -> Character:
         taken = {c.name for c in self.characters}
         gender = gender or self.pick("fm")
-        names = self.vocab.girls if gender == "f" else self.vocab.boys
-        name = self.other(names, *taken)
+        name = self.name(gender, taken)
         c = Character(name, gender, kind or ("girl" if gender == "f" else "boy"))
         self.characters.append(c)
         return c
@@ -263,8 +277,7 @@ class Teller:
         kind = kind or self.pick(self.vocab.animals)
         gender = self.pick("fm")
         if named if named is not None else self.chance(0.5):
-            taken = {c.name for c in self.characters}
-            name = self.other(self.vocab.girls if gender == "f" else self.vocab.boys, *taken)
+            name = self.name(gender, {c.name for c in self.characters})
         else:
             name, gender = f"the {kind}", "n"
         c = Character(name, gender, kind)
@@ -272,8 +285,9 @@ class Teller:
         return c
 
     def parent(self) -> Character:
-        mom = self.chance(0.6)
-        c = Character("Mom" if mom else "Dad", "f" if mom else "m", "mom" if mom else "dad")
+        mom = self.chance(0.75)
+        name = ("Mom" if mom else "Dad") if self.chance(0.6) else ("Mommy" if mom else "Daddy")
+        c = Character(name, "f" if mom else "m", "mom" if mom else "dad")
         self.characters.append(c)
         return c
 

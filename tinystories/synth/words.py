@@ -54,7 +54,7 @@ ACT_VERBS = _verbs(
     tiptoe:tiptoed wander:wandered dream:dreamed sparkle:sparkled shine:shone glow:glowed count:counted
     write:wrote build:built garden:gardened fish:fished camp:camped hike:hiked ride:rode paddle:paddled
     sneeze:sneezed yawn:yawned smile:smiled shiver:shivered pretend:pretended practice:practiced listen:listened
-    learn:learned wait:waited search:searched sleep:slept sit:sat! stomp:stomped! scream:screamed cheer:cheered
+    learn:learned wait:waited search:searched sleep:slept sit:sat! stomp:stomped scream:screamed cheer:cheered
     bow:bowed jog:jogged! peek:peeked kneel:knelt
     blink:blinked nod:nodded! wink:winked sniff:sniffed hurry:hurried tumble:tumbled waddle:waddled
     scamper:scampered doodle:doodled snore:snored juggle:juggled gallop:galloped zoom:zoomed dive:dove
@@ -64,7 +64,7 @@ OBJ_VERBS = _verbs(
     "obj",
     """find:found hold:held throw:threw kick:kicked catch:caught carry:carried share:shared fix:fixed
     wash:washed hide:hid build:built push:pushed pull:pulled shake:shook open:opened clean:cleaned drop:dropped!
-    bring:brought borrow:borrowed paint:painted fold:folded! wrap:wrapped! lift:lifted squeeze:squeezed
+    bring:brought borrow:borrowed paint:painted fold:folded wrap:wrapped! lift:lifted squeeze:squeezed
     touch:touched taste:tasted smell:smelled bend:bent break:broke stack:stacked sort:sorted color:colored
     decorate:decorated polish:polished pack:packed fill:filled empty:emptied trade:traded mend:mended
     toss:tossed grab:grabbed! drag:dragged! tug:tugged! kiss:kissed keep:kept lose:lost spill:spilled
@@ -75,7 +75,7 @@ OBJ_VERBS = _verbs(
 )
 WHO_VERBS = _verbs(
     "who",
-    """hug:hugged help:helped visit:visited chase:chased feed:fed watch:watched follow:followed tickle:tickled
+    """hug:hugged! help:helped visit:visited chase:chased feed:fed watch:watched follow:followed tickle:tickled
     call:called thank:thanked greet:greeted comfort:comforted cheer:cheered teach:taught meet:met invite:invited
     surprise:surprised find:found carry:carried pet:petted! wake:woke protect:protected rescue:rescued
     forgive:forgave trust:trusted miss:missed tease:teased scare:scared ask:asked hear:heard
@@ -148,7 +148,7 @@ ADJECTIVES = THING_ADJECTIVES + [a for a in BEING_ADJECTIVES if a not in THING_A
 GIRL_NAMES = _split(
     """Lily Mia Sue Anna Lucy Emma Zoe Amy Sara Lila Ella Rose Kate Jane Molly Daisy Sophie Chloe Ava Grace
     Ruby Nora Ivy Mila Hannah Julia Kitty Polly Rosie Tina Ellie Maya Lola Abby Jenny Bella Nina Mary Sally
-    Fiona Olivia Amelia Isla Poppy Evie Freya Alice Lucy Hazel Holly Willow Violet Clara Stella Luna Penny
+    Fiona Olivia Amelia Isla Poppy Evie Freya Alice Hazel Holly Willow Violet Clara Stella Luna Penny
     Hope Joy Meg Beth Tess Gemma Jade Kim Lisa Nell Rita Vicky Wendy Alma Bonnie Cora Dora Edie Flora Greta
     Heidi Iris June Lena Mabel Nancy Opal Pearl Queenie Rachel Susie Trixie Una Vera Winnie
     Ada Bea Cleo Daphne Eliza Fay Gina Hattie Ingrid Josie Kara Leah Maisie Nadia Odette Paige Rhea Sadie
@@ -221,6 +221,14 @@ class Vocabulary:
         )
 
     @cached_property
+    def girl_weights(self) -> list[float]:
+        return name_weights(len(self.girls))
+
+    @cached_property
+    def boy_weights(self) -> list[float]:
+        return name_weights(len(self.boys))
+
+    @cached_property
     def things(self) -> list[str]:
         return self.toys + self.foods + self.objects
 
@@ -231,6 +239,17 @@ class Vocabulary:
     @cached_property
     def adjectives(self) -> list[str]:
         return self.thing_adjectives + [a for a in self.being_adjectives if a not in self.thing_adjectives]
+
+
+def name_weights(n: int) -> list[float]:
+    """Cumulative weights falling as 1/rank: stories written by a language model come back to a few names again
+    and again (a Lily in a large share of them) and use the long tail rarely, and a model trained here should
+    expect that. The name lists are in order of how common a name is in children's stories."""
+    total, out = 0.0, []
+    for rank in range(1, n + 1):
+        total += 1 / rank
+        out.append(total)
+    return out
 
 
 def plural(noun: str) -> str:
@@ -438,42 +457,42 @@ CHORES = [
 # replaced) and the ways to say it, the first being the plain one. Only meaning-keeping swaps, in the contexts
 # given, and every replacement keeps the sound its article needs (a big, a huge, a giant).
 SYNONYMS: list[tuple[str, list[str]]] = [
-    (r"\b(very) (?!much)(?=\w)", ["very", "very", "so", "really"]),
-    (r"\b(big)\b(?! (?:day|hug|smile|breath|fight|yawn|boom|help))", ["big", "big", "big", "huge", "giant", "large"]),
-    (r"\b(little) (?!bit|while|more|one)(?=[a-z])", ["little", "little", "small", "tiny"]),
-    (r"\b(?:was|felt|and) (happy)\b", ["happy", "happy", "glad", "very happy"]),
-    (r"\b(?:was|felt|and) (sad)\b", ["sad", "sad", "upset", "unhappy", "very sad"]),
-    (r"\b(?:was|felt|got|very|so) (scared)\b", ["scared", "scared", "afraid", "frightened"]),
-    (r"\b(?:was|felt|got|very|so) (angry)\b", ["angry", "angry", "mad", "cross"]),
+    (r"\b(very) (?!much)(?=\w)", ["very", "so", "really"]),
+    (r"\b(big)\b(?! (?:day|hug|smile|breath|fight|yawn|boom|help))", ["big", "huge", "giant", "large"]),
+    (r"\b(little) (?!bit|while|more|one)(?=[a-z])", ["little", "small", "tiny"]),
+    (r"\b(?:was|felt|and) (happy)\b", ["happy", "glad", "very happy"]),
+    (r"\b(?:was|felt|and) (sad)\b", ["sad", "upset", "unhappy", "very sad"]),
+    (r"\b(?:was|felt|got|very|so) (scared)\b", ["scared", "afraid", "frightened"]),
+    (r"\b(?:was|felt|got|very|so) (angry)\b", ["angry", "mad", "cross"]),
     (
         r"(Then(?:(?<=^Then)|(?<=[.!?] Then)),? )(?=[a-z]|[A-Z][a-z]+ )",
-        ["Then ", "Then ", "After that, ", "Soon, ", "Next, "],
+        ["Then ", "After that, ", "Soon, ", "Next, "],
     ),
     (
         r"(One day(?:(?<=^One day)|(?<=[.!?] One day))), ",
-        ["One day", "One day", "One morning", "One afternoon", "One sunny day"],
+        ["One day", "One morning", "One afternoon", "One sunny day"],
     ),
-    (r"\b(smiled)\b", ["smiled", "smiled", "grinned", "beamed"]),
-    (r"\b(laughed)\b", ["laughed", "laughed", "giggled"]),
-    (r"\b(loved) to\b", ["loved", "loved", "really liked", "liked"]),
-    (r"\b(went home)\b", ["went home", "went home", "walked home", "headed home", "went back home"]),
-    (r"\b(for a long time)\b", ["for a long time", "for a long time", "for a while", "for a very long time"]),
-    (r"\b(all day)\b", ["all day", "all day", "all day long"]),
+    (r"\b(smiled)\b", ["smiled", "grinned", "beamed"]),
+    (r"\b(laughed)\b", ["laughed", "giggled"]),
+    (r"\b(loved) to\b", ["loved", "really liked", "liked"]),
+    (r"\b(went home)\b", ["went home", "walked home", "headed home", "went back home"]),
+    (r"\b(for a long time)\b", ["for a long time", "for a while", "for a very long time"]),
+    (r"\b(all day)\b", ["all day", "all day long"]),
     (r"\b(pretty) (?=[a-z])", ["pretty", "beautiful", "lovely"]),
-    (r"\b(a lot)\b", ["a lot", "a lot", "very much"]),
-    (r"\b(looked around)\b", ["looked around", "looked around", "looked all around", "looked left and right"]),
-    (r"\b(saw) (?=a |an |the |something |some )", ["saw", "saw", "spotted", "noticed"]),
+    (r"\b(a lot)\b", ["a lot", "very much"]),
+    (r"\b(looked around)\b", ["looked around", "looked all around", "looked left and right"]),
+    (r"\b(saw) (?=a |an |the |something |some )", ["saw", "spotted", "noticed"]),
     (r"\b(began to)\b", ["began to", "started to"]),
-    (r"\b(ran to)\b", ["ran to", "ran to", "hurried to", "raced to"]),
+    (r"\b(ran to)\b", ["ran to", "hurried to", "raced to"]),
     (r"\b(looked for)\b", ["looked for", "searched for"]),
-    (r"\b(shouted)\b", ["shouted", "shouted", "yelled"]),
-    (r"\b(?:was|felt|so|very) (excited)\b", ["excited", "excited", "thrilled"]),
-    (r"\b(wanted to) (?!be |have )", ["wanted to", "wanted to", "really wanted to", "wished to"]),
+    (r"\b(shouted)\b", ["shouted", "yelled"]),
+    (r"\b(?:was|felt|so|very) (excited)\b", ["excited", "thrilled"]),
+    (r"\b(wanted to) (?!be |have )", ["wanted to", "really wanted to", "wished to"]),
     (r"\b(a lot of)\b", ["a lot of", "lots of"]),
-    (r"\b(quickly)\b", ["quickly", "quickly", "fast", "very fast"]),
-    (r"\b(cried)(?= a little| and| all)", ["cried", "cried", "sobbed", "wept"]),
-    (r"\b(together)\b(?=[.!])", ["together", "together", "together all day", "side by side"]),
+    (r"\b(quickly)\b", ["quickly", "fast", "very fast"]),
+    (r"\b(cried)(?= a little| and| all)", ["cried", "sobbed", "wept"]),
+    (r"\b(together)\b(?=[.!])", ["together", "together all day", "side by side"]),
     (r"\b(After a while), ", ["After a while", "After some time", "A little later", "Before long"]),
-    (r"\b(Suddenly), ", ["Suddenly", "Suddenly", "All of a sudden", "Just then"]),
-    (r"\b(At last), ", ["At last", "At last", "Finally", "In the end"]),
+    (r"\b(Suddenly), ", ["Suddenly", "All of a sudden", "Just then"]),
+    (r"\b(At last), ", ["At last", "Finally", "In the end"]),
 ]
