@@ -18,10 +18,11 @@ from tinystories.synth import StoryGenerator
 from tinystories.synth.everyday import activity
 from tinystories.synth.instruct import instruct_record, instruct_text
 from tinystories.synth.knowledge import COLOR_OF, HOMES
+from tinystories.synth.narration import aside
 from tinystories.synth.stats import corpus_stats
 from tinystories.synth.stories import SCHEMAS
-from tinystories.synth.teller import Character, contract, join_sentences, pronouns_for_names, reword, vary
-from tinystories.synth.words import ANIMAL_SOUNDS, BOY_NAMES, FEATURES, GIRL_NAMES, Vocabulary
+from tinystories.synth.teller import Character, Teller, contract, join_sentences, pronouns_for_names, reword, vary
+from tinystories.synth.words import ANIMAL_SOUNDS, BOY_NAMES, FEATURES, GIRL_NAMES, VERBS, Vocabulary
 from tinystories.text_stats import distinct_n
 
 N = 5_000
@@ -121,6 +122,22 @@ def test_a_character_in_view_becomes_a_pronoun_only_where_it_can_mean_no_one_els
     ben = Character("Ben", "m", "boy")  # a second boy: "he" could mean either
     assert pronouns_for_names(rng, "Tom sat. Tom smiled.", [tom, ben], share=1.0) == "Tom sat. Tom smiled."
     assert pronouns_for_names(rng, "Tom sat. Tom smiled.", [tom], share=0.0) == "Tom sat. Tom smiled."
+
+
+def test_free_narration_varies_and_keeps_who_is_who() -> None:
+    mia, tom = Character("Mia", "f", "girl"), Character("Tom", "m", "boy")
+    lines = []
+    for i in range(400):
+        t = Teller(random.Random(i), Vocabulary.with_fraction(1.0), (), VERBS[0], "ball", "red", characters=[mia, tom])
+        aside(t, mia, tom)
+        lines.append(t.paragraphs[-1][-1])
+    assert len(set(lines)) > 350  # parts drawn apart: two stories rarely share such a sentence
+    for line in lines:
+        if line.startswith(("They ", "Mia and Tom ")) or ", they " in line:
+            assert not re.search(r"\b(his|her|him)\b", line), line  # two doers: "their", "them"
+        else:
+            assert not re.search(r"\b(his|him|he)\b", line), line  # Mia's shoes are "her shoes"
+    assert any(" because " in line for line in lines) and any(" and Tom " in line for line in lines)
 
 
 def test_everyday_knowledge_is_told_right(corpus) -> None:

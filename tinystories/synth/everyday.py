@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tinystories.synth.family import EPISODES as FAMILY_EPISODES
 from tinystories.synth.knowledge import EPISODES as KNOWLEDGE_EPISODES
+from tinystories.synth.make_believe import EPISODES as MAKE_BELIEVE_EPISODES
+from tinystories.synth.narration import aside
 from tinystories.synth.teller import Character, Teller
 from tinystories.synth.words import (
     ADVERBS,
@@ -486,11 +489,16 @@ EPISODES: list[Callable[[Teller, Character, Character, Character], None]] = [
     checkup,
     baking,
     *KNOWLEDGE_EPISODES,
+    *FAMILY_EPISODES,
+    *MAKE_BELIEVE_EPISODES,
 ]
 
 
 def episodes(t: Teller, hero: Character, friend: Character, parent: Character, n: int) -> None:
-    """`n` different episodes, each in its own paragraph."""
+    """`n` different episodes, each in its own paragraph, each with a sentence or two of free narration after it (`narration.aside`)."""
     for episode in t.rng.sample(EPISODES, n):
         t.new_paragraph()
         episode(t, hero, friend, parent)
+        aside(t, hero, friend)
+        if t.chance(0.5):
+            aside(t, hero, friend)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tinystories.synth.everyday import episodes
+from tinystories.synth.narration import aside
 from tinystories.synth.teller import Character, Teller
 from tinystories.synth.words import CLOTHES, PLACE_ADJECTIVES, plural
 
@@ -175,7 +176,9 @@ def begin(t: Teller) -> Cast:
     parent = t.parent()
     cast = Cast(hero, friend, parent, thing, thing_adj, place, prep)
     scenery(t, cast)
-    episodes(t, hero, friend, parent, t.pick([1, 2]))
+    if t.chance(0.5):
+        aside(t, hero, friend)
+    episodes(t, hero, friend, parent, t.pick([0, 1, 1]))
     return cast
 
 
