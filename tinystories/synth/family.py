@@ -81,7 +81,10 @@ def with_sibling(t: Teller, hero: Character, friend: Character, parent: Characte
             f"[Their {parent.kind} was proud of them.|They were both happy again.|It was more fun that way.]"
         )
     else:
-        t.add(f"[When it was time for bed|At the end of the day], {sib.name} said {hero.name} was the best {word}.")
+        t.add(
+            f"[When it was time for bed|At the end of the day], {sib.name} said {hero.name} was the best "
+            f"{sibling_word(hero)}."
+        )
 
 
 def grandparents(t: Teller, hero: Character, friend: Character, parent: Character) -> None:

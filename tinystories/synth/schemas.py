@@ -90,12 +90,24 @@ def closing(t: Teller, c: Cast, happy: bool) -> None:
         f"{p.Name} gave {h.name} a [big|warm|tight|long] hug[, and {h.he} felt| and {h.name} felt|. {h.He} felt] [warm and happy|safe and happy|happy inside|loved].",
         f"It was [the best day|the most fun day|a day|a wonderful day] {h.name} would [never forget|always remember].",
         f"When {h.he} [fell asleep|closed {h.his} eyes], {h.he} dreamed [of|about] the {c.place}[| and all {h.his} friends| and the fun they had].",
+        f"{h.Name} [hugged|thanked] {p.name}, and they [walked|went] home [hand in hand|together|as the sun went down].",
+        "The sun went down, and the [stars came out|sky turned pink and orange]. It had been a [good|happy|long] day.",
+        f"{h.He} [could not stop smiling|smiled all the way home|hummed all the way home].",
+        f"That night, {p.name} tucked {h.him} in and [kissed {h.him} goodnight|turned off the light|sang a soft song].",
+        f"{h.Name} could not wait to tell [Grandma|Grandpa|{h.his} teacher|everyone at school] all about it.",
+        f"[Everyone|They all] laughed, and {h.name} laughed the [loudest|most].",
+        f"{h.He} went to sleep [that night|early] [with a happy heart|feeling proud|as soon as {h.his} head touched the pillow].",
+        f"[And that|That] was how {h.name} [spent the best day of the summer|made a new memory|had the best day].",
     ]
     sad = [
         f"[That night|At bedtime], {h.name} [could not sleep|lay awake for a long time|cried into {h.his} pillow].",
         f"{p.Name} [gave {h.him} a hug|tried to cheer {h.him} up], but {h.he} still felt [sad|bad|upset].",
         f"It was [not a good day|a sad day|a bad day] for {h.name}.",
         f"{h.Name} did not want to go to the {c.place} ever again.",
+        f"{h.Name} sat by the window and [watched the rain|looked at the sky] for a [long time|while].",
+        "Nothing was [the same|quite as fun] after that day.",
+        f"{h.He} wished {h.he} could go back and do it all [again|differently].",
+        f"{h.Name} went to bed [without a word|early], and {h.he} [did not smile|felt empty inside].",
     ]
     t.add(t.pick(good if happy else sad))
 
@@ -192,6 +204,10 @@ def moral(t: Teller, c: Cast, lessons: list[str]) -> None:
                     f"{c.hero.Name} [learned|found out|understood] that {lesson}.",
                     f"[From that day on|After that day|Ever since then], {c.hero.name} knew that {lesson}.",
                     f"[The moral of the story is|The lesson of this story is|This story shows] that {lesson}.",
+                    f"[Now|Since then,] {c.hero.name} [knows|remembers] that {lesson}.",
+                    f"It was a lesson {c.hero.he} would [never forget|keep forever]: {lesson}.",
+                    f"So remember: {lesson}.",
+                    f"{c.parent.Name} said that {lesson}, and {c.hero.name} [never forgot it|thought about it for a long time].",
                 ]
             )
         )

@@ -10,13 +10,14 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from tinystories.synth.childhood_schemas import CHILDHOOD_SCHEMAS
 from tinystories.synth.home_schemas import HOME_SCHEMAS
 from tinystories.synth.schemas import SCHEMAS as PLOT_SCHEMAS
 from tinystories.synth.teller import Teller
 from tinystories.synth.words import FEATURES, Vocabulary
 
-VERSION = 15  # bump when the output changes, so token caches built from older stories are not reused
-SCHEMAS = PLOT_SCHEMAS | HOME_SCHEMAS
+VERSION = 16  # bump when the output changes, so token caches built from older stories are not reused
+SCHEMAS = PLOT_SCHEMAS | HOME_SCHEMAS | CHILDHOOD_SCHEMAS
 FEATURE_SHARE = {
     "Dialogue": 0.5,
     "BadEnding": 0.2,
