@@ -230,20 +230,31 @@ def conflict(t: Teller, wanter: Character, keeper: Character, about: str, resolu
     if not t.has("Conflict"):
         return
     t.markers.add("Conflict")
+    grown_up = {"mom", "dad"} & {wanter.kind, keeper.kind}  # a parent says no, or asks, as a parent does
     t.say(
         wanter,
-        f"[I want the {about}!|Give me the {about}!|The {about} is mine!|It is my turn with the {about}!]",
+        f"[Give me the {about}, please.|I need the {about} now.|Let me have the {about} for a while.]"
+        if wanter.kind in grown_up
+        else f"[I want the {about}!|Give me the {about}!|The {about} is mine!|It is my turn with the {about}!]",
         f"{wanter.Name} wanted the {about} very much.",
     )
     t.say(
         keeper,
-        "[No, you cannot have it!|No, it is mine!|No! I had it first!|Go away, it is mine!]",
+        "[No, not now.|No, you have to wait.|Not today. The answer is no.]"
+        if keeper.kind in grown_up
+        else "[No, you cannot have it!|No, it is mine!|No! I had it first!|Go away, it is mine!]",
         f"But {keeper.name} [said no|would not give it up|held on to it].",
-        "shouted",
+        "said" if keeper.kind in grown_up else "shouted",
     )
+    child = keeper if wanter.kind in grown_up else wanter
     t.add(
         t.pick(
             [
+                f"{child.Name} [stomped {child.his} feet and cried|cried and shouted|began to cry].",
+                f"{child.Name} [did not like that at all|was cross], and {child.he} [began to cry|cried].",
+            ]
+            if grown_up
+            else [
                 "[They began to argue.|They started to fight.|They both pulled and shouted.]",
                 "They both got angry.",
                 "[They had a big fight.|Soon they were both shouting.]",
@@ -251,7 +262,11 @@ def conflict(t: Teller, wanter: Character, keeper: Character, about: str, resolu
             ]
         )
     )
-    if t.has("BadEnding"):
+    if t.has("BadEnding") and grown_up:
+        t.add(
+            f"{child.Name} [ran to {child.his} room|cried for a long time], and [the day was spoiled|nobody felt happy]."
+        )
+    elif t.has("BadEnding"):
         t.add(
             f"{wanter.Name} [stomped away|ran off crying|went home], and {keeper.name} stayed [angry|mad|upset] for a long time."
         )

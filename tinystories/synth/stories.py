@@ -16,7 +16,7 @@ from tinystories.synth.schemas import SCHEMAS as PLOT_SCHEMAS
 from tinystories.synth.teller import Teller
 from tinystories.synth.words import FEATURES, Vocabulary
 
-VERSION = 16  # bump when the output changes, so token caches built from older stories are not reused
+VERSION = 17  # bump when the output changes, so token caches built from older stories are not reused
 SCHEMAS = PLOT_SCHEMAS | HOME_SCHEMAS | CHILDHOOD_SCHEMAS
 FEATURE_SHARE = {
     "Dialogue": 0.5,
