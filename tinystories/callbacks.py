@@ -100,13 +100,13 @@ class BatchPlanner(L.Callback):
 
 
 def device_peak_flops(trainer: L.Trainer) -> float | None:
-    """The theoretical peak FLOP/s of one of the run's devices at its compute precision, from Lightning's table
-    of accelerators (H100, H200, A100, ...); None for a CPU or a device the table lacks."""
-    from lightning.fabric.utilities.throughput import get_available_flops
+    """The dense peak FLOP/s of one of the run's devices at its compute precision (`tinystories.peak_flops`);
+    None for a CPU or a device no table knows."""
+    from tinystories.peak_flops import peak_flops
 
     precision = str(trainer.precision)
     dtype = torch.bfloat16 if precision.startswith("bf16") else torch.float16 if precision.startswith("16") else None
-    return get_available_flops(trainer.strategy.root_device, dtype or torch.float32)
+    return peak_flops(trainer.strategy.root_device, dtype or torch.float32)
 
 
 class Throughput(L.Callback):
