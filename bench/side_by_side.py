@@ -58,6 +58,7 @@ class BenchSettings:
     compare: str = cli.setting(",".join(COMPARISONS), "which comparisons, comma-separated")
     cache_stories: int = cli.setting(20_000, "built-in stories in the corpus of the cache comparison")
     new_tokens: int = cli.setting(200, "tokens per generation")
+    logger: str = cli.setting("wandb", "the train.py path's logger (wandb offline: what a run pays; csv: without W&B)")
     out: str = cli.setting(str(ROOT / "bench" / "results"), "folder for the JSON results")
 
 
@@ -117,7 +118,7 @@ def compare_train(s: BenchSettings, device: torch.device, work: Path) -> tuple[l
         f"global_batch_tokens={s.batch * s.seq_len}",
         f"trainer.max_steps={s.steps}",
         f"val_every_steps={s.steps}",
-        "logger=wandb",
+        f"logger={s.logger}",
     ]
     runs = []
 
