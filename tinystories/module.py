@@ -48,10 +48,13 @@ class LanguageModel(L.LightningModule):
         eps: float = 1e-8,
         compile: bool = False,
         skip_nonfinite: bool = False,
+        fused: bool | None = None,
         init_weights: Callable[[Transformer], None] | None = None,
     ) -> None:
         """`model`: the shape keys of a conf/model preset. `skip_nonfinite`: skip an optimizer step whose
-        gradients are NaN or infinite (and say so) instead of stopping the run. `init_weights`: applied to the
+        gradients are NaN or infinite (and say so) instead of stopping the run. `fused`: fused AdamW (None: on
+        GPUs, not under fp16 AMP); its non-finite steps are skipped on the device, without a host sync per step.
+        `init_weights`: applied to the
         network once it is built, before a checkpoint is restored (e.g. `tinystories.hf.HFWeights(DIR)` for
         `model.init_from=DIR`)."""
         check_optimizer_settings(lr, min_lr, warmup_steps, weight_decay, betas, eps)
@@ -66,6 +69,8 @@ class LanguageModel(L.LightningModule):
         self._val_count = 0
         self.validated_at_step = -1  # the global step of the latest validation (not counting a sanity check)
         self.skipped_steps = 0  # optimizer steps skipped for non-finite gradients (skip_nonfinite)
+        self._nonfinite: dict[str, torch.Tensor] | None = None  # fused AdamW's skipped steps, counted on the device
+        self._nonfinite_read = 0  # how many of those the host has seen
         self._loss_sum: torch.Tensor | None = None  # the micro-batch losses of a logging step, summed
         self._model_config(vocab_size or 1)  # a shape error now, in the launching process, not in every rank
         if vocab_size is not None:
@@ -181,12 +186,66 @@ class LanguageModel(L.LightningModule):
         else:
             norm = torch.nn.utils.clip_grad_norm_(self.parameters(), max_norm)  # skips parameters without grads
         # The norm is the same on every rank (gradients are averaged, FSDP's norm is global), so all ranks take
-        # the same branch. One host sync per optimizer step, after the backward pass: the price of never
-        # applying a NaN update (not yet measured on a GPU: bench/side_by_side.py device=cuda).
-        if not torch.isfinite(norm) and not self._loss_scaled():
+        # the same branch. Fused AdamW skips a step with non-finite gradients on the device (`found_inf`, as
+        # under a GradScaler), so the host reads the count only where it syncs anyway: on logging steps. Other
+        # optimizers need the check before their step: one host sync per optimizer step.
+        log_step = self.is_log_step(before_step=True)
+        if self._loss_scaled():
+            pass
+        elif getattr(optimizer, "defaults", {}).get("fused"):
+            self._skip_on_device(norm, optimizer)
+            if log_step:
+                self._read_nonfinite(log=True)
+        elif not torch.isfinite(norm):
             self._nonfinite_step(norm, optimizer)
-        elif self.is_log_step(before_step=True):
+            return
+        if log_step:
             self.log("train/grad_norm", norm)
+
+    def _skip_on_device(self, norm: torch.Tensor, optimizer: torch.optim.Optimizer) -> None:
+        nonfinite = ~torch.isfinite(norm.detach().float())
+        optimizer.found_inf = nonfinite.float()  # read by the fused kernel: params, moments and step untouched
+        if self._nonfinite is None:
+            zero = torch.zeros((), device=norm.device)
+            self._nonfinite = {"count": zero.clone(), "first_step": zero - 1, "first_norm": zero.clone()}
+        state, first = self._nonfinite, nonfinite & (self._nonfinite["first_step"] < 0)
+        state["count"] += nonfinite
+        state["first_step"] = torch.where(first, float(self.trainer.global_step), state["first_step"])
+        state["first_norm"] = torch.where(first, norm.detach().float(), state["first_norm"])
+
+    def _read_nonfinite(self, log: bool = False) -> None:
+        """Acts on the non-finite steps fused AdamW skipped since the last read: stops the run, naming the
+        first, or counts them as skipped steps (skip_nonfinite)."""
+        if self._nonfinite is None:
+            return
+        count = int(self._nonfinite["count"].item())
+        if count == self._nonfinite_read:
+            return
+        new, self._nonfinite_read = count - self._nonfinite_read, count
+        step, norm = int(self._nonfinite["first_step"].item()), float(self._nonfinite["first_norm"].item())
+        self._nonfinite["first_step"].fill_(-1)
+        if not self.hparams.skip_nonfinite:
+            raise self._nonfinite_error(norm, step)
+        self.skipped_steps += new
+        rank_zero_info(
+            f"Skipped {new} step(s) from step {step} on: non-finite gradients ({norm}); {self.skipped_steps} so far"
+        )
+        if log:
+            self.log("train/skipped_steps", float(self.skipped_steps))
+
+    def on_validation_start(self) -> None:
+        self._read_nonfinite()  # before a checkpoint records the skipped steps or the run goes on past them
+
+    def on_train_end(self) -> None:
+        self._read_nonfinite()
+
+    def _nonfinite_error(self, norm: float, step: int) -> NonFiniteLoss:
+        checkpoint = getattr(self.trainer.checkpoint_callback, "last_model_path", "") or "none saved yet"
+        return NonFiniteLoss(
+            f"the gradients are {norm} at step {step} (the loss diverged); no update with them was applied. The "
+            f"last good checkpoint: {checkpoint}. Lower module.lr or raise module.warmup_steps, or set "
+            f"module.skip_nonfinite=true to skip such steps"
+        )
 
     def _loss_scaled(self) -> bool:
         """fp16 mixed precision: its loss scaler expects overflowing steps now and then and skips them itself."""
@@ -195,12 +254,7 @@ class LanguageModel(L.LightningModule):
     def _nonfinite_step(self, norm: torch.Tensor, optimizer: torch.optim.Optimizer) -> None:
         step = self.trainer.global_step
         if not self.hparams.skip_nonfinite:
-            checkpoint = getattr(self.trainer.checkpoint_callback, "last_model_path", "") or "none saved yet"
-            raise NonFiniteLoss(
-                f"the gradients are {float(norm)} at step {step} (the loss diverged); nothing from this step was "
-                f"applied. The last good checkpoint: {checkpoint}. Lower module.lr or raise module.warmup_steps, "
-                f"or set module.skip_nonfinite=true to skip such steps"
-            )
+            raise self._nonfinite_error(float(norm), step)
         # AdamW leaves a parameter without a gradient untouched (no moment update, no decay): a skipped step.
         for group in optimizer.param_groups:
             for p in group["params"]:
@@ -239,7 +293,8 @@ class LanguageModel(L.LightningModule):
             betas=tuple(hp.betas),
             eps=hp.eps,
             # Fused on GPUs; not under fp16 AMP, whose loss scaling Lightning undoes only for unfused optimizers.
-            fused=self.device.type == "cuda" and self.trainer.precision != "16-mixed",
+            fused=(self.device.type == "cuda" if hp.fused is None else hp.fused)
+            and self.trainer.precision != "16-mixed",
         )
         total, warmup, floor = self._plan().max_steps, hp.warmup_steps, hp.min_lr / hp.lr
 
