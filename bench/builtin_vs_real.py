@@ -1,6 +1,6 @@
 """How well a model trained on the built-in corpus reads real stories: train the default model (`python train.py`,
 overrides allowed) once per seed, then score each on a real text file in bits per byte. Prints one row per run
-and the mean and spread per step count.
+(with the built-in val loss the run itself reports) and the mean and spread per step count.
 
     python bench/builtin_vs_real.py ../shared/data/tinystories-valid-sample.txt --seeds 1337 7 --steps 440 880
 
@@ -14,6 +14,7 @@ closer to real stories when its figure keeps falling with more steps. All runs s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -53,16 +54,18 @@ def main() -> int:
     if not args.text.is_file():
         raise SystemExit(f"{args.text}: no such file (give a .txt of real stories)")
     work = args.work or Path(tempfile.mkdtemp(prefix="builtin_vs_real-"))
+    work.mkdir(parents=True, exist_ok=True)
     print(f"runs in {work}")
     rows: dict[int, list[float]] = {}
-    print(f"{'steps':>6} {'seed':>6} {'bits/byte':>10}")
+    print(f"{'steps':>6} {'seed':>6} {'bits/byte':>10} {'built-in val loss':>18}")
     for steps in args.steps:
         for seed in args.seeds:
             run_dir = work / f"steps{steps}-seed{seed}"
             train(run_dir, work / "cache", seed, steps, args.overrides)
             bpb = real_bpb(run_dir / "checkpoints" / "last.ckpt", args.text)
             rows.setdefault(steps, []).append(bpb)
-            print(f"{steps:>6} {seed:>6} {bpb:>10.3f}", flush=True)
+            val_loss = json.loads((run_dir / "summary.json").read_text())["val_loss"]
+            print(f"{steps:>6} {seed:>6} {bpb:>10.3f} {val_loss:>18.4f}", flush=True)
     print(f"\n{'steps':>6} {'runs':>5} {'mean':>7} {'spread':>7}")
     for steps, values in rows.items():
         spread = max(values) - min(values)
