@@ -50,7 +50,7 @@ def main() -> int:
     parser.add_argument("--steps", type=int, nargs="+", default=[880])
     parser.add_argument("--work", type=Path, default=None, help="where runs go (default: a temporary folder)")
     parser.add_argument("overrides", nargs="*", help="Hydra overrides for every run, e.g. data.n_train=40000")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()  # overrides may come after the options
     if not args.text.is_file():
         raise SystemExit(f"{args.text}: no such file (give a .txt of real stories)")
     work = args.work or Path(tempfile.mkdtemp(prefix="builtin_vs_real-"))
