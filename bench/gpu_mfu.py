@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,9 @@ import torch.nn.functional as F
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from device_names import device_name, results_path  # noqa: E402
 
 from tinystories import cli  # noqa: E402
 from tinystories.atomic import write_json  # noqa: E402
@@ -223,12 +225,6 @@ def measure_packed(row: Row, k: int, s: MfuSettings) -> dict:
     return result
 
 
-def device_name(device: torch.device) -> str:
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    return f"{platform.processor() or 'CPU'}, {len(os.sched_getaffinity(0))} cores"
-
-
 def bench(s: MfuSettings) -> int:
     rows = [Row.parse(spec, s.compile) for spec in s.rows.split(",") if spec.strip()]
     pack = Row.parse(s.pack, s.compile) if s.pack else None
@@ -240,8 +236,7 @@ def bench(s: MfuSettings) -> int:
     torch.backends.cuda.matmul.allow_tf32 = True
     name = device_name(device)
     print(f"device: {name}; torch {torch.__version__}; seq_len {s.seq_len}, vocab {s.vocab}", flush=True)
-    slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:60]
-    path = Path(s.out) / f"gpu_mfu-{slug}.json"
+    path = results_path(s.out, "gpu_mfu", name)
     report = {"device": name, "torch": torch.__version__, "settings": asdict(s), "rows": [], "packed": []}
     began = time.perf_counter()
     print(f"{'row':<40} {'params':>11} {'tokens/s':>12} {'MFU':>6} {'GB':>6} {'warm-up s':>9}")

@@ -37,6 +37,7 @@ import lightning as L  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from bare_loop import random_windows, steady_seconds_per_step, sync, train_steps  # noqa: E402
+from device_names import device_name, results_path  # noqa: E402
 
 from tinystories import cli  # noqa: E402
 from tinystories.atomic import write_json  # noqa: E402
@@ -60,16 +61,6 @@ class BenchSettings:
     new_tokens: int = cli.setting(200, "tokens per generation")
     logger: str = cli.setting("wandb", "the train.py path's logger (wandb offline: what a run pays; csv: without W&B)")
     out: str = cli.setting(str(ROOT / "bench" / "results"), "folder for the JSON results")
-
-
-def device_name(device: torch.device) -> str:
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    model = next(
-        (line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
-        platform.processor() or "CPU",
-    )
-    return f"{model}, {len(os.sched_getaffinity(0))} cores"
 
 
 def interleaved(rounds: int, a, b) -> tuple[list, list]:
@@ -276,8 +267,7 @@ def bench(s: BenchSettings) -> int:
             f"{r['comparison']:<{width}}  {r['ours']:>10.4g}  {r['theirs']:>10.4g}  {r['unit']:<8}  "
             f"{r['ratio']:>6.3f}  {r['peer']}"
         )
-    slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:60]
-    path = Path(s.out) / f"side_by_side-{slug}.json"
+    path = results_path(s.out, "side_by_side", name)
     versions = {"torch": torch.__version__, "lightning": L.__version__, "python": platform.python_version()}
     with contextlib.suppress(ImportError):
         import transformers
