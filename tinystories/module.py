@@ -54,9 +54,8 @@ class LanguageModel(L.LightningModule):
         """`model`: the shape keys of a conf/model preset. `skip_nonfinite`: skip an optimizer step whose
         gradients are NaN or infinite (and say so) instead of stopping the run. `fused`: fused AdamW (None: on
         GPUs, not under fp16 AMP); its non-finite steps are skipped on the device, without a host sync per step.
-        `init_weights`: applied to the
-        network once it is built, before a checkpoint is restored (e.g. `tinystories.hf.HFWeights(DIR)` for
-        `model.init_from=DIR`)."""
+        `init_weights`: applied to the network once it is built, before a checkpoint is restored (e.g.
+        `tinystories.hf.HFWeights(DIR)` for `model.init_from=DIR`)."""
         check_optimizer_settings(lr, min_lr, warmup_steps, weight_decay, betas, eps)
         super().__init__()
         # train.py logs the whole resolved config instead; the initializer is code, not a hyperparameter.
