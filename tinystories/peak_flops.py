@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import torch
 
-# (substring of the lower-cased device name, dense bf16/fp16 tensor-core FLOP/s, dense tf32, plain fp32);
-# the first match wins, so the more specific names come first.
+# (substring of the lower-cased device name, dense bf16/fp16 tensor-core FLOP/s, plain fp32 FLOP/s); the first
+# match wins, so the more specific names come first ('gh200' before 'h200', 'h100 nvl' before 'h100').
 _DENSE = (
-    ("h200 nvl", 835e12, 418e12, 60e12),
-    ("h200", 989e12, 495e12, 67e12),  # SXM; the same chip and rates as the H100 SXM
-    ("h100 nvl", 835e12, 418e12, 60e12),
-    ("h100 pcie", 756e12, 378e12, 51e12),
-    ("h100", 989e12, 495e12, 67e12),  # SXM ('NVIDIA H100 80GB HBM3')
-    ("gh200", 989e12, 495e12, 67e12),
-    ("a100", 312e12, 156e12, 19.5e12),
+    ("gh200", 989e12, 67e12),
+    ("h200 nvl", 835e12, 60e12),
+    ("h200", 989e12, 67e12),  # SXM; the same chip and rates as the H100 SXM
+    ("h100 nvl", 835e12, 60e12),
+    ("h100 pcie", 756e12, 51e12),
+    ("h100", 989e12, 67e12),  # SXM ('NVIDIA H100 80GB HBM3')
+    ("a100", 312e12, 19.5e12),
 )
 
 
@@ -28,9 +28,7 @@ def dense_peak_flops(device_name: str, dtype: torch.dtype) -> float | None:
     """One device's dense peak at `dtype` (bf16/fp16 on tensor cores, fp32 as plain fp32), or None when the
     name is not in the table."""
     name = device_name.lower()
-    if "gh200" in name:
-        name = "gh200"
-    for key, half, _tf32, fp32 in _DENSE:
+    for key, half, fp32 in _DENSE:
         if key in name:
             return half if dtype in (torch.bfloat16, torch.float16) else fp32
     return None
